@@ -1,0 +1,127 @@
+"""The analytic store's tables (DESIGN.md §3), as DuckDB DDL, and its schema version.
+
+Identifiers are platform-scoped strings, ``<platform>:<native id>`` (``twitter:1460…``,
+``telegram:-100123/45``): derived from the record's own content, so the same post imported
+twice, from two files or two tools, is the same row. Engagement counts are nullable:
+*missing* is not *zero*.
+"""
+
+from __future__ import annotations
+
+__all__ = ["SCHEMA_VERSION", "STAGE_COLUMNS", "TABLES_DDL", "USER_TABLES"]
+
+#: Bump on any incompatible change; :class:`onevoice.store.Store` refuses other versions.
+SCHEMA_VERSION = 1
+
+#: The tables a user may query (``onevoice query``), in the order ``info`` lists them.
+USER_TABLES = ("posts", "accounts", "imports", "rejects")
+
+TABLES_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE IF NOT EXISTS posts (
+    post_id        VARCHAR NOT NULL,   -- '<platform>:<native id>'
+    platform       VARCHAR NOT NULL,
+    native_id      VARCHAR NOT NULL,
+    account_id     VARCHAR,            -- '<platform>:<native account id>'
+    created_at     TIMESTAMPTZ NOT NULL,
+    text           VARCHAR,
+    lang           VARCHAR,            -- ISO 639-1 where one exists
+    lang_source    VARCHAR,            -- 'platform' | 'detected' | NULL (unknown)
+    urls           VARCHAR[] NOT NULL, -- canonical
+    domains        VARCHAR[] NOT NULL,
+    hashtags       VARCHAR[] NOT NULL, -- without '#', case-folded
+    mentions       VARCHAR[] NOT NULL, -- without '@', case-folded
+    media_hashes   VARCHAR[] NOT NULL,
+    repost_of      VARCHAR,            -- post_id of the reposted/forwarded/shared object
+    repost_extra   VARCHAR[] NOT NULL, -- further reposted objects, when an export names
+                                       -- more than one for one post (CooRTweet's long form)
+    reply_to       VARCHAR,
+    quote_of       VARCHAR,
+    likes          BIGINT,
+    reposts        BIGINT,
+    replies        BIGINT,
+    quotes         BIGINT,
+    views          BIGINT,
+    source_file    VARCHAR NOT NULL,
+    source_line    BIGINT NOT NULL,    -- line, or record index where a format has no lines
+    source_format  VARCHAR NOT NULL,
+    tool_version   VARCHAR NOT NULL,
+    import_id      VARCHAR NOT NULL,
+    raw            JSON                -- the original record(s), as read
+);
+
+CREATE TABLE IF NOT EXISTS accounts (
+    account_id     VARCHAR NOT NULL,
+    platform       VARCHAR NOT NULL,
+    native_id      VARCHAR NOT NULL,
+    handle         VARCHAR,
+    display_name   VARCHAR,
+    created_at     TIMESTAMPTZ,
+    followers      BIGINT,
+    verified       BOOLEAN,
+    description    VARCHAR,
+    first_seen     TIMESTAMPTZ,
+    last_seen      TIMESTAMPTZ,
+    import_id      VARCHAR NOT NULL    -- the import that first saw the account
+);
+
+CREATE TABLE IF NOT EXISTS imports (
+    import_id      VARCHAR NOT NULL,
+    source_file    VARCHAR NOT NULL,
+    file_sha256    VARCHAR NOT NULL,
+    file_bytes     BIGINT NOT NULL,
+    format         VARCHAR NOT NULL,
+    tool_version   VARCHAR NOT NULL,
+    started_at     TIMESTAMPTZ NOT NULL,
+    finished_at    TIMESTAMPTZ NOT NULL,
+    records_read   BIGINT NOT NULL,    -- lines/rows/records looked at
+    posts_added    BIGINT NOT NULL,
+    posts_known    BIGINT NOT NULL,    -- already in the store, left as they were
+    accounts_added BIGINT NOT NULL,
+    rejected       BIGINT NOT NULL,    -- records dropped
+    warnings       BIGINT NOT NULL     -- values dropped from records that were kept
+);
+
+CREATE TABLE IF NOT EXISTS rejects (
+    import_id      VARCHAR NOT NULL,
+    source_file    VARCHAR NOT NULL,
+    line           BIGINT,             -- line, or record index
+    severity       VARCHAR NOT NULL,   -- 'error': record dropped; 'warning': value dropped
+    reason         VARCHAR NOT NULL,
+    excerpt        VARCHAR             -- the start of the offending input
+);
+"""
+
+#: Columns of the per-import staging table, filled by the format readers before
+#: normalisation. List columns that are NULL mean "not given: extract from the text";
+#: an empty list means "given, and empty".
+STAGE_COLUMNS: dict[str, str] = {
+    "source_line": "BIGINT",
+    "platform": "VARCHAR",
+    "native_id": "VARCHAR",
+    "account_native_id": "VARCHAR",
+    "account_handle": "VARCHAR",
+    "account_name": "VARCHAR",
+    "account_created_at": "TIMESTAMPTZ",
+    "account_followers": "BIGINT",
+    "account_verified": "BOOLEAN",
+    "account_description": "VARCHAR",
+    "created_at": "TIMESTAMPTZ",
+    "text": "VARCHAR",
+    "lang": "VARCHAR",
+    "urls": "VARCHAR[]",
+    "domains": "VARCHAR[]",
+    "hashtags": "VARCHAR[]",
+    "mentions": "VARCHAR[]",
+    "media_hashes": "VARCHAR[]",
+    "repost_of": "VARCHAR",
+    "reply_to": "VARCHAR",
+    "quote_of": "VARCHAR",
+    "likes": "BIGINT",
+    "reposts": "BIGINT",
+    "replies": "BIGINT",
+    "quotes": "BIGINT",
+    "views": "BIGINT",
+    "raw": "VARCHAR",
+}
