@@ -20,6 +20,7 @@ import csv
 import io
 import sys
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -40,15 +41,15 @@ def read_header(source: Source) -> tuple[list[str], str]:
         first = f.readline()
     text = codecs.decode(first, "utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
     if not text.strip():
-        raise UnreadableInput(f"cannot read {source.name}: the first line is empty, "
-                              "expected a CSV header")
+        raise UnreadableInput(
+            f"cannot read {source.name}: the first line is empty, expected a CSV header"
+        )
     delim = "\t" if text.count("\t") > text.count(",") else ","
     names = [c.strip() for c in next(csv.reader([text], delimiter=delim))]
     return names, delim
 
 
-def check_columns(source: Source, names: Sequence[str], required: Sequence[str],
-                  what: str) -> None:
+def check_columns(source: Source, names: Sequence[str], required: Sequence[str], what: str) -> None:
     """Raise :class:`MissingColumns` naming the missing and the found columns."""
     missing = [c for c in required if c not in names]
     if missing:
@@ -112,7 +113,7 @@ def csv_batches(
 
 
 def _table(names: Sequence[str], columns: list[list[str]], lines: list[int]) -> pa.Table:
-    arrays = [pa.array(col, pa.string()) for col in columns]
+    arrays: list[pa.Array[Any]] = [pa.array(col, pa.string()) for col in columns]
     arrays.append(pa.array(lines, pa.int64()))
     return pa.Table.from_arrays(arrays, names=[*names, "_line"])
 
@@ -150,8 +151,7 @@ def _python_batches(
             elif not row or row == [""]:
                 continue
             else:
-                stage.reject(start, f"expected {n} fields, found {len(row)}",
-                             delim.join(row))
+                stage.reject(start, f"expected {n} fields, found {len(row)}", delim.join(row))
         if rows:
             yield _table(names, [list(c) for c in zip(*rows, strict=True)], lines)
 

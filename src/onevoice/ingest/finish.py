@@ -38,13 +38,16 @@ __all__ = ["HASHTAG_RE", "MENTION_RE", "URL_RE", "finish_import", "register_func
 #: RE2 patterns (DuckDB's engine) for entities in free text. A hashtag or mention must not
 #: follow a letter, digit or ``&`` (HTML entities), nor ``/`` (URL paths); ``\p{M}`` keeps
 #: the vowel signs of Indic scripts inside a tag.
-URL_RE = r"(?i)(?:https?://|www\.)[^\s<>\"'{}|\\^`\[\]]+"
+URL_RE = r"(?i)(?:https?://|www\.)[^\s<>\"'{}|\\^`\[\]]*[^\s<>\"'{}|\\^`\[\].,;:!?…»›“”’]"
 HASHTAG_RE = r"(?:^|[^\p{L}\p{M}\p{N}_&/#＃])[#＃]([\p{L}\p{M}\p{N}_]+)"
-MENTION_RE = r"(?:^|[^\p{L}\p{M}\p{N}_/.@＠])[@＠]([A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)?)"
+MENTION_RE = (
+    r"(?:^|[^\p{L}\p{M}\p{N}_/.@＠])[@＠]"
+    r"([A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)?)"
+)
 
 
 def _vectorised(fn: Any) -> Any:
-    def udf(arr: pa.Array) -> pa.Array:
+    def udf(arr: pa.Array[Any]) -> pa.Array[Any]:
         return pa.array([fn(v) for v in arr.to_pylist()], pa.string())
 
     return udf
@@ -54,8 +57,10 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     """Register the normalisers as DuckDB functions (``ov_url``, ``ov_domain`` …)."""
     varchar = duckdb.sqltype("VARCHAR")
     existing = {
-        r[0] for r in con.execute(
-            "SELECT function_name FROM duckdb_functions() WHERE function_name LIKE 'ov\\_%' ESCAPE '\\'"
+        r[0]
+        for r in con.execute(
+            "SELECT function_name FROM duckdb_functions() "
+            "WHERE function_name LIKE 'ov\\_%' ESCAPE '\\'"
         ).fetchall()
     }
     funcs = {
@@ -68,14 +73,24 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     }
     for name, fn in funcs.items():
         if name not in existing:
-            con.create_function(name, _vectorised(fn), [varchar], varchar, type="arrow",
-                                null_handling="special",
-                                side_effects=False)
+            con.create_function(  # type: ignore[call-overload]
+                name,
+                _vectorised(fn),
+                [varchar],
+                varchar,
+                type="arrow",
+                null_handling="special",
+                side_effects=False,
+            )
     if "ov_detect_lang" not in existing:
-        con.create_function(
+        con.create_function(  # type: ignore[call-overload]
             "ov_detect_lang",
             lambda arr: pa.array(detect_languages(arr.to_pylist()), pa.string()),
-            [varchar], varchar, type="arrow", side_effects=False, null_handling="special",
+            [varchar],
+            varchar,
+            type="arrow",
+            side_effects=False,
+            null_handling="special",
         )
     con.execute(
         "CREATE OR REPLACE TEMP MACRO ov_dedupe(l) AS "
@@ -105,8 +120,14 @@ def _list_sql(col: str, fn: str, extract: str | None, opaque: bool) -> str:
 
 
 def finish_import(
-    con: duckdb.DuckDBPyConnection, stage: str, *, import_id: str, source_file: str,
-    source_format: str, tool_version: str, opaque: bool = False,
+    con: duckdb.DuckDBPyConnection,
+    stage: str,
+    *,
+    import_id: str,
+    source_file: str,
+    source_format: str,
+    tool_version: str,
+    opaque: bool = False,
 ) -> dict[str, int]:
     """Normalise the staging table ``stage`` into the store; return the counts.
 
@@ -114,8 +135,20 @@ def finish_import(
     """
     register_functions(con)
     scalars = [
-        "platform", "native_id", "account_native_id", "created_at", "text", "lang",
-        "repost_of", "reply_to", "quote_of", "likes", "reposts", "replies", "quotes", "views",
+        "platform",
+        "native_id",
+        "account_native_id",
+        "created_at",
+        "text",
+        "lang",
+        "repost_of",
+        "reply_to",
+        "quote_of",
+        "likes",
+        "reposts",
+        "replies",
+        "quotes",
+        "views",
     ]
     lists = ["urls", "domains", "hashtags", "mentions", "media_hashes"]
     first = ",\n".join(f"arg_min({c}, source_line) AS {c}" for c in scalars)
@@ -167,10 +200,12 @@ def finish_import(
     media = "ov_dedupe(list_filter(coalesce(m.media_hashes, []), lambda x: x <> ''))"
     domains = (
         "ov_dedupe(list_concat(list_transform(n.urls, lambda u: ov_domain(u)), n.domains_given))"
-        if not opaque else "n.domains_given"
+        if not opaque
+        else "n.domains_given"
     )
     before = con.execute("SELECT count(*) FROM posts").fetchone()
-    con.execute(f"""
+    con.execute(
+        f"""
         INSERT INTO posts BY NAME
         WITH n AS (
             SELECT m.*,
@@ -204,7 +239,9 @@ def finish_import(
                ? AS import_id, n.raw
         FROM d AS n
         ORDER BY n.source_line
-    """, [source_file, source_format, tool_version, import_id])
+    """,
+        [source_file, source_format, tool_version, import_id],
+    )
     after = con.execute("SELECT count(*) FROM posts").fetchone()
     accounts_added = _merge_accounts(con, stage, import_id)
     con.execute("DROP TABLE ov_merged")
@@ -219,8 +256,14 @@ def finish_import(
 def _merge_accounts(con: duckdb.DuckDBPyConnection, stage: str, import_id: str) -> int:
     latest = ", ".join(
         f"arg_max({c}, created_at) FILTER (WHERE {c} IS NOT NULL) AS {c}"
-        for c in ("account_handle", "account_name", "account_created_at", "account_followers",
-                  "account_verified", "account_description")
+        for c in (
+            "account_handle",
+            "account_name",
+            "account_created_at",
+            "account_followers",
+            "account_verified",
+            "account_description",
+        )
     )
     con.execute(f"""
         CREATE TEMP TABLE ov_accounts AS
@@ -243,7 +286,8 @@ def _merge_accounts(con: duckdb.DuckDBPyConnection, stage: str, import_id: str) 
         FROM ov_accounts a WHERE accounts.account_id = a.account_id
     """)
     before = con.execute("SELECT count(*) FROM accounts").fetchone()
-    con.execute("""
+    con.execute(
+        """
         INSERT INTO accounts
         SELECT a.account_id, a.platform, a.native_id, a.account_handle, a.account_name,
                a.account_created_at, a.account_followers, a.account_verified,
@@ -251,7 +295,9 @@ def _merge_accounts(con: duckdb.DuckDBPyConnection, stage: str, import_id: str) 
         FROM ov_accounts a
         WHERE NOT EXISTS (SELECT 1 FROM accounts x WHERE x.account_id = a.account_id)
         ORDER BY a.account_id
-    """, [import_id])
+    """,
+        [import_id],
+    )
     after = con.execute("SELECT count(*) FROM accounts").fetchone()
     con.execute("DROP TABLE ov_accounts")
     return int(after[0]) - int(before[0]) if after and before else 0

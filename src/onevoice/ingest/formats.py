@@ -58,8 +58,6 @@ def detect_format(sample: Sample) -> ModuleType:
         if module.sniff(sample):
             return module
     raise UnknownFormat(
-        f"{sample.name} matches none of the formats "
-        f"({', '.join(FORMATS)})",
-        hint="name the format with --format NAME if you know it; "
-        "'onevoice formats' describes each",
+        f"{sample.name} matches none of the formats ({', '.join(FORMATS)})",
+        hint="name the format with --format NAME if you know it; 'onevoice formats' describes each",
     )

@@ -55,7 +55,8 @@ def read(source: Source, stage: Stage) -> None:
     lists = {
         col: (
             f"list_filter(regexp_split_to_array(trim(\"{col}\"), '\\s+'), lambda x: x <> '')"
-            if col in names else "NULL"
+            if col in names
+            else "NULL"
         )
         for col in LISTS
     }
@@ -65,7 +66,8 @@ def read(source: Source, stage: Stage) -> None:
     }
     platform = (
         f"coalesce(lower(nullif(trim(platform), '')), '{DEFAULT_PLATFORM}')"
-        if "platform" in names else f"'{DEFAULT_PLATFORM}'"
+        if "platform" in names
+        else f"'{DEFAULT_PLATFORM}'"
     )
     valid = (
         "nullif(trim(post_id), '') IS NOT NULL AND nullif(trim(account_id), '') IS NOT NULL "

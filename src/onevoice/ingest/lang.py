@@ -21,8 +21,34 @@ __all__ = ["CANDIDATES", "detect_languages"]
 
 #: ISO 639-1 codes: the G20 languages first, then frequent neighbours in G20 discourse.
 CANDIDATES = (
-    "en", "fr", "de", "it", "es", "pt", "ru", "zh", "ja", "ko", "ar", "hi", "id", "tr",
-    "nl", "pl", "uk", "sv", "fa", "ur", "bn", "ms", "vi", "th", "sw", "he", "el", "ro",
+    "en",
+    "fr",
+    "de",
+    "it",
+    "es",
+    "pt",
+    "ru",
+    "zh",
+    "ja",
+    "ko",
+    "ar",
+    "hi",
+    "id",
+    "tr",
+    "nl",
+    "pl",
+    "uk",
+    "sv",
+    "fa",
+    "ur",
+    "bn",
+    "ms",
+    "vi",
+    "th",
+    "sw",
+    "he",
+    "el",
+    "ro",
 )
 MIN_LETTERS = 3
 MIN_RELATIVE_DISTANCE = 0.05

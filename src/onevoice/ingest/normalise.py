@@ -30,9 +30,29 @@ __all__ = [
 #: Query parameters that identify a campaign or a click, never the content.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
-        "mc_cid", "mc_eid", "igshid", "igsh", "_ga", "_gl", "ref_src", "ref_url",
-        "cmpid", "spm", "mkt_tok", "vero_id", "oly_anon_id", "oly_enc_id", "__s",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "igsh",
+        "_ga",
+        "_gl",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "spm",
+        "mkt_tok",
+        "vero_id",
+        "oly_anon_id",
+        "oly_enc_id",
+        "__s",
     }
 )
 #: Share-button parameters that are tracking only on some hosts.
@@ -45,7 +65,6 @@ HOST_TRACKING_PARAMS = {
     "t.me": frozenset({"single"}),
 }
 DEFAULT_PORTS = {"http": 80, "https": 443}
-_TRAILING = ".,;:!?'\"…»›“”’"
 _HOST_OK = re.compile(r"^[^\s/?#@:]+$")
 
 
@@ -53,8 +72,9 @@ _HOST_OK = re.compile(r"^[^\s/?#@:]+$")
 def canonical_url(raw: str | None) -> str | None:
     """Return the canonical form of a URL, or ``None`` if ``raw`` is not an http(s) URL.
 
-    Method: trim white space and trailing sentence punctuation (URLs found in text often
-    carry the full stop after them), add ``http://`` to a bare ``www.`` host, lower-case the
+    Method: trim white space and an unbalanced closing parenthesis (``(see https://x.org/a)``;
+    the text patterns already leave out trailing sentence punctuation), add ``http://`` to a
+    bare ``www.`` host, lower-case the
     scheme and host, drop user info, default ports (80/443) and the fragment, make an empty
     path ``/``, and drop tracking query parameters (``utm_*``, ``fbclid``, ``gclid`` … and
     per-host share parameters such as X's ``s``/``t``). The order of the remaining
@@ -71,10 +91,6 @@ def canonical_url(raw: str | None) -> str | None:
     if raw is None:
         return None
     url = raw.strip()
-    while url and url[-1] in _TRAILING:
-        url = url[:-1]
-    if url.endswith(")") and url.count("(") < url.count(")"):
-        url = url[:-1]
     if not url:
         return None
     if url[:4].lower() == "www.":
@@ -95,6 +111,8 @@ def canonical_url(raw: str | None) -> str | None:
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = parts.path or "/"
     query = parts.query
+    if not query and path.endswith(")") and path.count("(") < path.count(")"):
+        path = path[:-1] or "/"
     if query:
         bare = host[4:] if host.startswith("www.") else host
         extra = HOST_TRACKING_PARAMS.get(bare, frozenset())
@@ -213,9 +231,7 @@ def parse_timestamp(value: object) -> datetime:
             raise TypeError
     except (TypeError, ValueError, OverflowError, OSError):
         shown = value if isinstance(value, str) else repr(value)
-        raise ValueError(
-            f"bad timestamp '{shown}': expected ISO 8601 or epoch seconds"
-        ) from None
+        raise ValueError(f"bad timestamp '{shown}': expected ISO 8601 or epoch seconds") from None
     if dt.tzinfo is None:
         return dt.replace(tzinfo=UTC)
     return dt.astimezone(UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from types import ModuleType
 import duckdb
 
 from onevoice import __version__
-from onevoice.errors import InputError, StoreError
+from onevoice.errors import StoreError
 from onevoice.ingest.finish import finish_import
 from onevoice.ingest.formats import detect_format, get_format
 from onevoice.ingest.source import Source, open_source
@@ -85,8 +86,12 @@ def ingest_file(
 
 
 def _run(
-    store: Store, source: Source, module: ModuleType, batch_size: int,
-    progress: ProgressCallback | None, max_reported: int,
+    store: Store,
+    source: Source,
+    module: ModuleType,
+    batch_size: int,
+    progress: ProgressCallback | None,
+    max_reported: int,
 ) -> ImportResult:
     con = store.con
     started = datetime.now(UTC)
@@ -112,15 +117,22 @@ def _run(
         if progress is not None:
             progress(source.size, source.size)
         counts = finish_import(
-            con, table, import_id=import_id, source_file=source.name,
-            source_format=module.NAME, tool_version=f"onevoice {__version__}",
+            con,
+            table,
+            import_id=import_id,
+            source_file=source.name,
+            source_format=module.NAME,
+            tool_version=f"onevoice {__version__}",
             opaque=stage.opaque_entities,
         )
-        con.execute(f"""
+        con.execute(
+            f"""
             INSERT INTO rejects
             SELECT ?, ?, line, severity, reason, excerpt FROM {table}_rejects
             ORDER BY severity, line
-        """, [import_id, source.name])
+        """,
+            [import_id, source.name],
+        )
         errors, warnings = con.execute(
             f"SELECT count(*) FILTER (WHERE severity = 'error'), "
             f"count(*) FILTER (WHERE severity = 'warning') FROM {table}_rejects"
@@ -132,36 +144,55 @@ def _run(
         stage.drop()
         con.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?)",
-            [import_id, source.name if source.name == "<stdin>" else str(Path(source.name)),
-             source.sha256, source.size, module.NAME, f"onevoice {__version__}", started,
-             stage.records_read, counts["posts_added"], counts["posts_known"],
-             counts["accounts_added"], errors, warnings],
+            [
+                import_id,
+                source.name if source.name == "<stdin>" else str(Path(source.name)),
+                source.sha256,
+                source.size,
+                module.NAME,
+                f"onevoice {__version__}",
+                started,
+                stage.records_read,
+                counts["posts_added"],
+                counts["posts_known"],
+                counts["accounts_added"],
+                errors,
+                warnings,
+            ],
         )
         con.execute("COMMIT")
     except BaseException:
-        try:
+        with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
         raise
     return ImportResult(
-        import_id=import_id, source_file=source.name, format=module.NAME,
-        records_read=stage.records_read, posts_added=counts["posts_added"],
-        posts_known=counts["posts_known"], accounts_added=counts["accounts_added"],
-        rejected=int(errors), warnings=int(warnings),
+        import_id=import_id,
+        source_file=source.name,
+        format=module.NAME,
+        records_read=stage.records_read,
+        posts_added=counts["posts_added"],
+        posts_known=counts["posts_known"],
+        accounts_added=counts["accounts_added"],
+        rejected=int(errors),
+        warnings=int(warnings),
         rejects=[(line, sev, reason) for line, sev, reason in reported],
     )
 
 
 def ingest_files(
-    store: Store, names: list[str], *, format: str | None = None, **kwargs: object
+    store: Store,
+    names: list[str],
+    *,
+    format: str | None = None,
+    batch_size: int = 20_000,
+    progress: ProgressCallback | None = None,
 ) -> list[ImportResult]:
-    """Ingest several files, each as its own transaction. Stops at the first unusable
-    file (:class:`~onevoice.errors.InputError`); the files before it stay ingested."""
-    results = []
-    for name in names:
-        try:
-            results.append(ingest_file(store, name, format=format, **kwargs))  # type: ignore[arg-type]
-        except InputError:
-            raise
-    return results
+    """Ingest several files, each as its own transaction.
+
+    Stops at the first file that cannot be used at all (an
+    :class:`~onevoice.errors.InputError`); the files before it stay ingested.
+    """
+    return [
+        ingest_file(store, name, format=format, batch_size=batch_size, progress=progress)
+        for name in names
+    ]

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import ijson
 import orjson
@@ -57,7 +57,7 @@ class Source:
         try:
             if self.compressed:
                 with gzip.GzipFile(fileobj=raw) as gz:
-                    yield gz
+                    yield cast(IO[bytes], gz)
             else:
                 yield raw
         finally:
@@ -140,7 +140,7 @@ class Sample:
         import csv
 
         line = self.text.split("\n", 1)[0].strip("\r")
-        if not line or line.startswith(("{", "[")) or "," not in line and "\t" not in line:
+        if not line or line.startswith(("{", "[")) or ("," not in line and "\t" not in line):
             return None
         delim = "\t" if line.count("\t") > line.count(",") else ","
         try:
@@ -189,6 +189,4 @@ def open_source(name: str, spool_dir: Path | None = None) -> Source:
         raise UnreadableInput(f"cannot read {shown}: {exc.strerror or exc}") from exc
     if size == 0:
         raise UnreadableInput(f"cannot read {shown}: the file is empty")
-    return Source(
-        name=shown, path=path, size=size, sha256=digest, compressed=magic == _GZIP_MAGIC
-    )
+    return Source(name=shown, path=path, size=size, sha256=digest, compressed=magic == _GZIP_MAGIC)

@@ -23,7 +23,7 @@ from onevoice.store.schema import STAGE_COLUMNS
 
 __all__ = ["Stage", "excerpt", "stage_arrow_schema"]
 
-_ARROW_TYPES = {
+_ARROW_TYPES: dict[str, pa.DataType] = {
     "BIGINT": pa.int64(),
     "VARCHAR": pa.string(),
     "BOOLEAN": pa.bool_(),
@@ -34,7 +34,7 @@ _ARROW_TYPES = {
 
 def stage_arrow_schema() -> pa.Schema:
     """The Arrow schema matching the staging table."""
-    return pa.schema([(name, _ARROW_TYPES[t]) for name, t in STAGE_COLUMNS.items()])
+    return pa.schema([pa.field(name, _ARROW_TYPES[t]) for name, t in STAGE_COLUMNS.items()])
 
 
 _SCHEMA = stage_arrow_schema()
@@ -49,8 +49,8 @@ def excerpt(value: Any) -> str | None:
         value = value.decode("utf-8", errors="replace")
     elif not isinstance(value, str):
         value = orjson.dumps(value, default=str).decode()
-    value = value.rstrip("\r\n")
-    return value if len(value) <= EXCERPT_CHARS else value[:EXCERPT_CHARS] + "…"
+    text = str(value).rstrip("\r\n")
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
 
 
 class Stage:
@@ -106,8 +106,9 @@ class Stage:
         if len(self._rows) >= self.batch_size:
             self.flush()
 
-    def add_arrow(self, batch: pa.Table | pa.RecordBatch, select_sql: str,
-                  reject_sql: str | None = None) -> None:
+    def add_arrow(
+        self, batch: pa.Table | pa.RecordBatch, select_sql: str, reject_sql: str | None = None
+    ) -> None:
         """Stage a whole Arrow batch through SQL.
 
         ``batch`` is visible to the SQL as the relation ``batch``. ``select_sql`` selects
@@ -129,8 +130,9 @@ class Stage:
             self.con.unregister("batch")
         self._progress()
 
-    def reject(self, line: int | None, reason: str, raw: Any = None, *,
-               severity: str = "error") -> None:
+    def reject(
+        self, line: int | None, reason: str, raw: Any = None, *, severity: str = "error"
+    ) -> None:
         """Report a record that cannot be read (``error``: dropped) or a value that was
         dropped from a kept record (``warning``). ``reason`` must not repeat the file or
         line: the report adds both."""

@@ -9,6 +9,7 @@ that import began (DuckDB discards the uncommitted tail of its write-ahead log o
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -62,7 +63,10 @@ class Store:
     """
 
     def __init__(
-        self, path: str | os.PathLike[str] = DEFAULT_STORE, *, read_only: bool = False,
+        self,
+        path: str | os.PathLike[str] = DEFAULT_STORE,
+        *,
+        read_only: bool = False,
         memory_limit: str | None = None,
     ) -> None:
         self.path = Path(path)
@@ -79,7 +83,7 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"cannot create the store at {self.path}: {exc}") from exc
         limit = memory_limit or os.environ.get("ONEVOICE_MEMORY_LIMIT", "4GB")
-        config = {"memory_limit": limit}
+        config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": limit}
         try:
             self.con = duckdb.connect(str(self.db_path), read_only=read_only, config=config)
         except duckdb.IOException as exc:
@@ -100,10 +104,8 @@ class Store:
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
         """Close the connection (idempotent)."""
-        try:
+        with contextlib.suppress(duckdb.Error):
             self.con.close()
-        except duckdb.Error:  # pragma: no cover - closing twice
-            pass
 
     def __enter__(self) -> Store:
         return self
@@ -123,13 +125,9 @@ class Store:
 
     def _check_version(self) -> None:
         try:
-            row = self.con.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'"
-            ).fetchone()
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except duckdb.CatalogException as exc:
-            raise SchemaMismatch(
-                f"{self.db_path} is not a OneVoice store (no meta table)"
-            ) from exc
+            raise SchemaMismatch(f"{self.db_path} is not a OneVoice store (no meta table)") from exc
         found = int(row[0]) if row else None
         if found != SCHEMA_VERSION:
             raise SchemaMismatch(
@@ -184,7 +182,9 @@ class Store:
     def info(self) -> StoreInfo:
         """Summarise the store: counts, time span, posts per platform and per format."""
         c = self.con
-        first, last = c.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone() or (
+        first, last = c.execute(
+            "SELECT min(created_at), max(created_at) FROM posts"
+        ).fetchone() or (
             None,
             None,
         )
@@ -193,8 +193,7 @@ class Store:
             "GROUP BY platform ORDER BY count(*) DESC, platform"
         ).fetchall()
         per_format = c.execute(
-            "SELECT format, count(*), sum(posts_added) FROM imports "
-            "GROUP BY format ORDER BY format"
+            "SELECT format, count(*), sum(posts_added) FROM imports GROUP BY format ORDER BY format"
         ).fetchall()
         return StoreInfo(
             path=str(self.path),

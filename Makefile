@@ -1,0 +1,51 @@
+# OneVoice — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STORE  ?= demo-store
+DEMO_FILES := $(sort $(filter-out %ground_truth.json,$(wildcard demo/data/*)))
+
+.PHONY: demo test lint typecheck unit bench demo-data clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+## demo: set up, build the demo store from the bundled demo data, and summarise it
+demo: $(VENV)/.installed
+	rm -rf $(STORE)
+	$(BIN)/onevoice ingest --store $(STORE) $(DEMO_FILES)
+	@echo
+	$(BIN)/onevoice info --store $(STORE)
+	@echo
+	$(BIN)/onevoice query --store $(STORE) "SELECT unnest(hashtags) AS hashtag, count(*) AS posts FROM posts GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5"
+	@echo
+	@echo "The demo store is in $(abspath $(STORE)); try: $(BIN)/onevoice query --store $(STORE) \"SELECT * FROM posts LIMIT 5\""
+
+## test: lint, type-check and run the whole suite
+test: lint typecheck unit
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed
+	$(BIN)/pytest -q
+
+## bench: ingest throughput against the QUT toolkit (1M posts; BENCH_POSTS to change)
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/ingest.py --posts $(or $(BENCH_POSTS),1000000)
+
+## demo-data: regenerate the bundled demo data (deterministic)
+demo-data: $(VENV)/.installed
+	$(BIN)/onevoice demo-data demo/data
+
+clean:
+	rm -rf $(STORE) .pytest_cache .mypy_cache .ruff_cache .hypothesis
