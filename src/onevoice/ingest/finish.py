@@ -23,6 +23,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from onevoice.ingest.lang import detect_languages
 from onevoice.ingest.normalise import (
@@ -47,8 +48,15 @@ MENTION_RE = (
 
 
 def _vectorised(fn: Any) -> Any:
-    def udf(arr: pa.Array[Any]) -> pa.Array[Any]:
-        return pa.array([fn(v) for v in arr.to_pylist()], pa.string())
+    """Wrap a scalar normaliser as an Arrow UDF that calls it once per *distinct* value
+    of each vector (DuckDB hands UDFs 2,048 values at a time; URLs and tags repeat)."""
+
+    def udf(arr: Any) -> Any:  # DuckDB evaluates these annotations: keep them plain
+        encoded = pc.dictionary_encode(arr)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        mapped = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], pa.string())
+        return pc.take(mapped, encoded.indices)
 
     return udf
 
@@ -94,7 +102,8 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
         )
     con.execute(
         "CREATE OR REPLACE TEMP MACRO ov_dedupe(l) AS "
-        "list_filter(l, lambda x, i: x IS NOT NULL AND list_position(l, x) = i)"
+        "CASE WHEN len(l) < 2 THEN list_filter(l, lambda x: x IS NOT NULL) "
+        "ELSE list_filter(l, lambda x, i: x IS NOT NULL AND list_position(l, x) = i) END"
     )
 
 
@@ -157,18 +166,29 @@ def finish_import(
         f"ELSE flatten(list(coalesce({c}, []) ORDER BY source_line)) END AS {c}"
         for c in lists
     )
-    # Objects reposted by one post beyond its first (CooRTweet's long form can name two).
+    # Only posts staged more than once need merging (long-form exports; overlapping pages).
+    con.execute(f"""
+        CREATE TEMP TABLE ov_dups AS
+        SELECT platform, native_id FROM {stage} GROUP BY ALL HAVING count(*) > 1
+    """)
     con.execute(f"""
         CREATE TEMP TABLE ov_merged AS
+        SELECT platform || ':' || native_id AS post_id, source_line,
+               {", ".join(scalars)}, {", ".join(lists)},
+               CASE WHEN repost_of IS NULL THEN [] ELSE [repost_of] END AS repost_all, raw
+        FROM {stage} s
+        WHERE NOT EXISTS (SELECT 1 FROM ov_dups d
+                          WHERE d.platform = s.platform AND d.native_id = s.native_id)
+        UNION ALL BY NAME
         SELECT platform || ':' || native_id AS post_id,
                min(source_line) AS source_line,
                {first},
                {merged_lists},
-               list(DISTINCT repost_of) FILTER (WHERE repost_of IS NOT NULL) AS repost_all,
-               CASE WHEN count(*) = 1 THEN any_value(raw)
-                    ELSE '[' || string_agg(raw, ',' ORDER BY source_line) || ']' END AS raw
-        FROM {stage}
-        GROUP BY platform || ':' || native_id
+               coalesce(list(DISTINCT repost_of) FILTER (WHERE repost_of IS NOT NULL), [])
+                   AS repost_all,
+               '[' || string_agg(raw, ',' ORDER BY source_line) || ']' AS raw
+        FROM {stage} s SEMI JOIN ov_dups d USING (platform, native_id)
+        GROUP BY platform, native_id
     """)
     known = con.execute(
         "SELECT count(*) FROM ov_merged m WHERE EXISTS "
@@ -238,13 +258,13 @@ def finish_import(
                ? AS source_file, n.source_line, ? AS source_format, ? AS tool_version,
                ? AS import_id, n.raw
         FROM d AS n
-        ORDER BY n.source_line
     """,
         [source_file, source_format, tool_version, import_id],
     )
     after = con.execute("SELECT count(*) FROM posts").fetchone()
     accounts_added = _merge_accounts(con, stage, import_id)
     con.execute("DROP TABLE ov_merged")
+    con.execute("DROP TABLE ov_dups")
     return {
         "posts_added": int(after[0]) - int(before[0]) if after and before else 0,
         "posts_known": posts_known,

@@ -139,7 +139,7 @@ def _run(
         ).fetchone() or (0, 0)
         reported = con.execute(
             f"SELECT line, severity, reason FROM {table}_rejects "
-            f"ORDER BY line NULLS FIRST, severity LIMIT {int(max_reported)}"
+            f"ORDER BY line NULLS FIRST, severity, reason LIMIT {int(max_reported)}"
         ).fetchall()
         stage.drop()
         con.execute(

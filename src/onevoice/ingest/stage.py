@@ -91,9 +91,11 @@ class Stage:
         self._rejects: list[tuple[int | None, str, str, str | None]] = []
         self._on_progress = on_progress
         cols = ", ".join(f"{n} {t}" for n, t in STAGE_COLUMNS.items())
-        con.execute(f"CREATE TABLE {table} ({cols})")
+        # TEMP: held in memory, spilled to the store's tmp/ past the memory limit, never
+        # written to the database file (so a crash cannot leave it behind).
+        con.execute(f"CREATE TEMP TABLE {table} ({cols})")
         con.execute(
-            f"CREATE TABLE {table}_rejects (line BIGINT, severity VARCHAR, reason VARCHAR, "
+            f"CREATE TEMP TABLE {table}_rejects (line BIGINT, severity VARCHAR, reason VARCHAR, "
             "excerpt VARCHAR)"
         )
 
