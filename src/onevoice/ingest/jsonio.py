@@ -22,7 +22,7 @@ import orjson
 from onevoice.ingest.source import Source
 from onevoice.ingest.stage import Stage
 
-__all__ = ["json_documents", "json_items", "json_lines"]
+__all__ = ["json_documents", "json_items", "json_lines", "json_pages"]
 
 
 def json_lines(source: Source, stage: Stage) -> Iterator[tuple[int, Any]]:
@@ -108,21 +108,36 @@ def _ijson_reason(exc: Exception) -> str:
 def json_documents(source: Source, stage: Stage) -> Iterator[tuple[int, Any]]:
     """Yield ``(line or 1, document)``: JSON Lines if every line is a document, else the
     whole file as one document (pretty-printed API responses)."""
+    for line, doc, _per_line in json_pages(source, stage):
+        yield line, doc
+
+
+def json_pages(source: Source, stage: Stage) -> Iterator[tuple[int, Any, bool]]:
+    """Like :func:`json_documents`, with a third value: whether the file is JSON Lines
+    (decided by its whole first line, however long: one page of 100 posts can pass 1 MB).
+
+    A single document is read whole: API responses saved one per file are pages, not
+    archives.
+    """
     with source.open() as f:
-        head = f.read(1 << 16)
-    first = head.lstrip(b"\xef\xbb\xbf").lstrip().split(b"\n", 1)[0].strip()
+        first = b""
+        for raw in f:
+            first = raw.strip()
+            if first:
+                break
     try:
-        orjson.loads(first)
+        orjson.loads(first.lstrip(b"\xef\xbb\xbf"))
         one_per_line = True
     except orjson.JSONDecodeError:
         one_per_line = False
     if one_per_line:
-        yield from json_lines(source, stage)
+        for line, doc in json_lines(source, stage):
+            yield line, doc, True
         return
     with source.open() as f:
         data = _read_all(f)
     try:
-        yield 1, orjson.loads(data.lstrip(b"\xef\xbb\xbf"))
+        yield 1, orjson.loads(data.lstrip(b"\xef\xbb\xbf")), False
     except orjson.JSONDecodeError as exc:
         if _looks_cut(data.strip()):
             stage.reject(1, "truncated JSON (the file ends inside a record)", data[:200])
