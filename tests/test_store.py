@@ -160,3 +160,32 @@ def test_missing_store_locked_store_and_foreign_schema(tmp_path: Path) -> None:
     assert bad.value.message == (
         f"the store at {tmp_path / 'old'} has schema version 99; this onevoice reads version 1"
     )
+
+
+def test_a_file_larger_than_the_memory_limit_streams(tmp_path: Path) -> None:
+    """DuckDB spills staging and merge to STORE/tmp past ONEVOICE_MEMORY_LIMIT."""
+    big = tmp_path / "big.csv"
+    with big.open("w", encoding="utf-8") as f:
+        f.write("post_id,account_id,created_at,lang,text\n")
+        for i in range(120_000):
+            f.write(f"{i},acct{i % 977},{1700000000 + i},en,post {i} #t{i % 50} {'x' * 250}\n")
+    assert big.stat().st_size > 32 << 20
+    env = {**os.environ, "ONEVOICE_MEMORY_LIMIT": "32MB"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "onevoice.cli.main",
+            "ingest",
+            "--store",
+            str(tmp_path / "s"),
+            "--json",
+            str(big),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert '"posts_added":120000' in proc.stdout
