@@ -169,10 +169,11 @@ def finish_import(
     # Only posts staged more than once need merging (long-form exports; overlapping pages).
     con.execute(f"""
         CREATE TEMP TABLE ov_dups AS
-        SELECT platform, native_id FROM {stage} GROUP BY ALL HAVING count(*) > 1
+        SELECT platform, native_id, count(*) AS n FROM {stage}
+        GROUP BY platform, native_id HAVING count(*) > 1
     """)
     con.execute(f"""
-        CREATE TEMP TABLE ov_merged AS
+        CREATE TEMP VIEW ov_merged AS
         SELECT platform || ':' || native_id AS post_id, source_line,
                {", ".join(scalars)}, {", ".join(lists)},
                CASE WHEN repost_of IS NULL THEN [] ELSE [repost_of] END AS repost_all, raw
@@ -190,11 +191,11 @@ def finish_import(
         FROM {stage} s SEMI JOIN ov_dups d USING (platform, native_id)
         GROUP BY platform, native_id
     """)
-    known = con.execute(
-        "SELECT count(*) FROM ov_merged m WHERE EXISTS "
-        "(SELECT 1 FROM posts p WHERE p.post_id = m.post_id)"
+    distinct = con.execute(
+        f"SELECT (SELECT count(*) FROM {stage}) - "
+        "(SELECT coalesce(sum(n - 1), 0) FROM ov_dups)"
     ).fetchone()
-    posts_known = int(known[0]) if known else 0
+    n_posts = int(distinct[0]) if distinct else 0
     if not opaque:
         warnings = con.execute(f"""
             INSERT INTO {stage}_rejects
@@ -263,11 +264,12 @@ def finish_import(
     )
     after = con.execute("SELECT count(*) FROM posts").fetchone()
     accounts_added = _merge_accounts(con, stage, import_id)
-    con.execute("DROP TABLE ov_merged")
+    con.execute("DROP VIEW ov_merged")
     con.execute("DROP TABLE ov_dups")
+    added = int(after[0]) - int(before[0]) if after and before else 0
     return {
-        "posts_added": int(after[0]) - int(before[0]) if after and before else 0,
-        "posts_known": posts_known,
+        "posts_added": added,
+        "posts_known": n_posts - added,
         "accounts_added": accounts_added,
         "warnings": len(warnings),
     }
