@@ -65,12 +65,14 @@ def _one(store: Store, name: str, fmt: str | None, batch_size: int, bar: bool) -
         BarColumn,
         DownloadColumn,
         Progress,
+        SpinnerColumn,
         TextColumn,
         TimeRemainingColumn,
         TransferSpeedColumn,
     )
 
     with Progress(
+        SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         DownloadColumn(),
@@ -79,10 +81,11 @@ def _one(store: Store, name: str, fmt: str | None, batch_size: int, bar: bool) -
         console=Console(stderr=True),
         transient=True,
     ) as bar_:
-        task = bar_.add_task(Path(name).name if name != "-" else "<stdin>", total=None)
+        label = Path(name).name if name != "-" else "<stdin>"
+        task = bar_.add_task(f"{label} · reading", total=None)
 
-        def tick(done: int, total: int) -> None:
-            bar_.update(task, completed=done, total=total)
+        def tick(done: int, total: int, phase: str) -> None:
+            bar_.update(task, completed=done, total=total, description=f"{label} · {phase}")
 
         return ingest_file(store, name, format=fmt, batch_size=batch_size, progress=tick)
 

@@ -23,8 +23,9 @@ from onevoice.store import Store
 
 __all__ = ["ImportResult", "ingest_file", "ingest_files"]
 
-#: Called with (bytes consumed, bytes in total) while a file is read.
-ProgressCallback = Callable[[int, int], None]
+#: Called with (bytes consumed, bytes in total, phase) during an import; phase is
+#: "reading" while the file is staged, then "normalising" while it is merged into the store.
+ProgressCallback = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -64,7 +65,7 @@ def ingest_file(
         name: a path, or ``-`` for standard input.
         format: a format name; ``None`` detects it from the content.
         batch_size: records per staging write (results do not depend on it).
-        progress: called with (bytes read, total bytes) as the file is read.
+        progress: called with (bytes read, total bytes, phase) as the import goes on.
         max_reported: how many reject reasons to return in the result (all are stored).
 
     Returns:
@@ -104,7 +105,7 @@ def _run(
         nonlocal writes
         writes += 1
         if progress is not None:
-            progress(source.position(), source.size)
+            progress(source.position(), source.size, "reading")
         if fault_after and writes >= fault_after:
             # Test hook: die like `kill -9` would, half-way through an import.
             os.kill(os.getpid(), signal.SIGKILL)
@@ -115,7 +116,7 @@ def _run(
         module.read(source, stage)
         stage.flush()
         if progress is not None:
-            progress(source.size, source.size)
+            progress(source.size, source.size, "normalising")
         counts = finish_import(
             con,
             table,
