@@ -96,6 +96,7 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
         self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self.con.execute(f"SET temp_directory = '{_sql_str(str(self.path / 'tmp'))}'")
             self._ensure_schema()
