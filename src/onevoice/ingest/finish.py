@@ -192,8 +192,7 @@ def finish_import(
         GROUP BY platform, native_id
     """)
     distinct = con.execute(
-        f"SELECT (SELECT count(*) FROM {stage}) - "
-        "(SELECT coalesce(sum(n - 1), 0) FROM ov_dups)"
+        f"SELECT (SELECT count(*) FROM {stage}) - (SELECT coalesce(sum(n - 1), 0) FROM ov_dups)"
     ).fetchone()
     n_posts = int(distinct[0]) if distinct else 0
     if not opaque:
