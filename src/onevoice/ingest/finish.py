@@ -47,6 +47,34 @@ MENTION_RE = (
 )
 
 
+#: SQL fast paths in front of the Python normalisers, for values whose normal form is
+#: plain: an already-canonical http(s) URL, an ASCII tag or handle, a two-letter language
+#: code. Each gives exactly what the Python function gives (a property test checks it);
+#: everything else goes to Python, once per distinct value of a vector.
+FAST_PATHS = {
+    "ov_url": (
+        "CASE WHEN regexp_full_match(x, 'https?://[a-z0-9][a-z0-9.-]*\\.[a-z]{2,}"
+        "/[^?#\\s()<>\"\\\\^`{|}\\[\\]]*') THEN x ELSE ov_py_url(x) END"
+    ),
+    "ov_domain": (
+        "CASE WHEN regexp_full_match(x, 'https?://[a-z0-9.-]+(:[0-9]+)?/.*') "
+        "THEN regexp_extract(x, '^https?://(?:www\\.)?([a-z0-9.-]+)', 1) "
+        "ELSE ov_py_domain(x) END"
+    ),
+    "ov_hashtag": (
+        "CASE WHEN regexp_full_match(x, '#?[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*') "
+        "THEN lower(ltrim(x, '#')) ELSE ov_py_hashtag(x) END"
+    ),
+    "ov_mention": (
+        "CASE WHEN regexp_full_match(x, '@?[A-Za-z0-9_]+') "
+        "THEN lower(ltrim(x, '@')) ELSE ov_py_mention(x) END"
+    ),
+    "ov_lang_code": (
+        "CASE WHEN regexp_full_match(x, '[a-z]{2}') THEN x ELSE ov_py_lang_code(x) END"
+    ),
+}
+
+
 def _vectorised(fn: Any) -> Any:
     """Wrap a scalar normaliser as an Arrow UDF that calls it once per *distinct* value
     of each vector (DuckDB hands UDFs 2,048 values at a time; URLs and tags repeat)."""
@@ -72,12 +100,12 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
     }
     funcs = {
-        "ov_url": canonical_url,
-        "ov_domain": url_domain,
+        "ov_py_url": canonical_url,
+        "ov_py_domain": url_domain,
         "ov_domain_name": _domain_name,
-        "ov_hashtag": normalise_hashtag,
-        "ov_mention": normalise_mention,
-        "ov_lang_code": normalise_lang,
+        "ov_py_hashtag": normalise_hashtag,
+        "ov_py_mention": normalise_mention,
+        "ov_py_lang_code": normalise_lang,
     }
     for name, fn in funcs.items():
         if name not in existing:
@@ -100,9 +128,12 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
             side_effects=False,
             null_handling="special",
         )
+    for name, sql in FAST_PATHS.items():
+        con.execute(f"CREATE OR REPLACE TEMP MACRO {name}(x) AS {sql}")
     con.execute(
         "CREATE OR REPLACE TEMP MACRO ov_dedupe(l) AS "
-        "CASE WHEN len(l) < 2 THEN list_filter(l, lambda x: x IS NOT NULL) "
+        "CASE WHEN len(l) = 0 THEN l "
+        "WHEN len(l) = 1 THEN CASE WHEN l[1] IS NULL THEN [] ELSE l END "
         "ELSE list_filter(l, lambda x, i: x IS NOT NULL AND list_position(l, x) = i) END"
     )
 

@@ -121,8 +121,9 @@ class Stage:
         self.records_read += batch.num_rows
         self.con.register("batch", batch)
         try:
-            self.con.execute(f"INSERT INTO {self.table} BY NAME {select_sql}")
-            if reject_sql:
+            row = self.con.execute(f"INSERT INTO {self.table} BY NAME {select_sql}").fetchone()
+            staged = int(row[0]) if row else 0
+            if reject_sql and staged < batch.num_rows:
                 n = self.con.execute(
                     f"INSERT INTO {self.table}_rejects SELECT line, 'error', reason, "
                     f"excerpt FROM ({reject_sql}) RETURNING 1"

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS posts (
     native_id      VARCHAR NOT NULL,
     account_id     VARCHAR,            -- '<platform>:<native account id>'
     created_at     TIMESTAMPTZ NOT NULL,
-    text           VARCHAR,
+    text           VARCHAR USING COMPRESSION zstd,
     lang           VARCHAR,            -- ISO 639-1 where one exists
     lang_source    VARCHAR,            -- 'platform' | 'detected' | NULL (unknown)
     urls           VARCHAR[] NOT NULL, -- canonical
@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS posts (
     source_format  VARCHAR NOT NULL,
     tool_version   VARCHAR NOT NULL,
     import_id      VARCHAR NOT NULL,
-    raw            JSON                -- the original record(s), as read
+    raw            JSON USING COMPRESSION zstd  -- the original record(s), as read
 );
 
 CREATE TABLE IF NOT EXISTS accounts (
