@@ -87,7 +87,7 @@ def test_an_import_killed_half_way_leaves_the_store_as_it_was(tmp_path: Path) ->
             "--store",
             str(store_dir),
             "--batch-size",
-            "500",
+            "100",
             "--format",
             "csv",
             str(big),

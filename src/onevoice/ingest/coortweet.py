@@ -191,7 +191,7 @@ def _parquet_batches(
         _check(source, names)
         types = {field.name: field.type for field in schema}
         start = 1
-        for rb in pf.iter_batches(batch_size=stage.batch_size):
+        for rb in pf.iter_batches(batch_size=stage.arrow_batch_size):
             n = rb.num_rows
             table = pa.Table.from_batches([rb]).append_column(
                 "_line", pa.array(range(start, start + n), pa.int64())
@@ -214,5 +214,5 @@ def read(source: Source, stage: Stage) -> None:
     names, delim = read_header(source)
     _check(source, names)
     select_sql, reject_sql = _statements(names, None)
-    for batch in csv_batches(source, stage, names, delim, batch_size=stage.batch_size):
+    for batch in csv_batches(source, stage, names, delim, batch_size=stage.arrow_batch_size):
         stage.add_arrow(batch, select_sql, reject_sql)

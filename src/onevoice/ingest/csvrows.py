@@ -16,6 +16,7 @@ Python's ``csv`` module, which tracks lines exactly. Both give identical batches
 from __future__ import annotations
 
 import codecs
+import itertools
 import csv
 import io
 import sys
@@ -164,7 +165,7 @@ def _arrow_batches(
         reader = pacsv.open_csv(
             f,
             read_options=pacsv.ReadOptions(
-                use_threads=True, block_size=1 << 22, column_names=list(names), skip_rows=1
+                use_threads=False, block_size=1 << 20, column_names=list(names), skip_rows=1
             ),
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char=False),
             convert_options=pacsv.ConvertOptions(
@@ -173,10 +174,23 @@ def _arrow_batches(
                 quoted_strings_can_be_null=False,
             ),
         )
-        for batch in reader:
-            for start in range(0, batch.num_rows, batch_size):
-                part = pa.Table.from_batches([batch.slice(start, batch_size)])
+        pending: list[pa.RecordBatch] = []
+        held = 0
+        for batch in itertools.chain(reader, [None]):
+            if batch is not None:
+                pending.append(batch)
+                held += batch.num_rows
+                if held < batch_size:
+                    continue
+            if not held:
+                break
+            table = pa.Table.from_batches(pending)
+            pending, held = [], 0
+            for start in range(0, table.num_rows, batch_size):
+                part = table.slice(start, batch_size)
+                if part.num_rows < batch_size and batch is not None:
+                    pending, held = part.to_batches(), part.num_rows  # wait for more rows
+                    break
                 k = part.num_rows
-                lines = pa.array(range(line, line + k), pa.int64())
-                yield part.append_column("_line", lines)
+                yield part.append_column("_line", pa.array(np.arange(line, line + k)))
                 line += k

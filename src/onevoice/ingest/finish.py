@@ -89,6 +89,19 @@ def _vectorised(fn: Any) -> Any:
     return udf
 
 
+def _vectorised_batch(fn: Any) -> Any:
+    """Like :func:`_vectorised` for a function of a whole list of distinct values."""
+
+    def udf(arr: Any) -> Any:  # DuckDB evaluates these annotations: keep them plain
+        encoded = pc.dictionary_encode(arr)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        mapped = pa.array(fn(encoded.dictionary.to_pylist()), pa.string())
+        return pc.take(mapped, encoded.indices)
+
+    return udf
+
+
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     """Register the normalisers as DuckDB functions (``ov_url``, ``ov_domain`` …)."""
     varchar = duckdb.sqltype("VARCHAR")
@@ -121,7 +134,7 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     if "ov_detect_lang" not in existing:
         con.create_function(  # type: ignore[call-overload]
             "ov_detect_lang",
-            lambda arr: pa.array(detect_languages(arr.to_pylist()), pa.string()),
+            _vectorised_batch(detect_languages),
             [varchar],
             varchar,
             type="arrow",

@@ -101,5 +101,5 @@ def read(source: Source, stage: Stage) -> None:
                left({raw}, 200) AS excerpt
         FROM batch WHERE NOT ({valid})
     """
-    for batch in csv_batches(source, stage, names, delim, batch_size=stage.batch_size):
+    for batch in csv_batches(source, stage, names, delim, batch_size=stage.arrow_batch_size):
         stage.add_arrow(batch, select_sql, reject_sql)

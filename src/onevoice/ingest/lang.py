@@ -56,6 +56,7 @@ MIN_RELATIVE_DISTANCE = 0.05
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@＠][\w.\-@]+|[#＃]")
 _detector: Any = None
 _lock = threading.Lock()
+_cache_lock = threading.Lock()
 
 
 def _get_detector() -> Any:
@@ -85,23 +86,27 @@ def _clean(text: str | None) -> str | None:
     return cleaned
 
 
+#: Results for recent texts: copy-paste campaigns and reposts repeat texts by the thousand.
+_CACHE: dict[str, str | None] = {}
+_CACHE_MAX = 200_000
+
+
 def detect_languages(texts: Sequence[str | None]) -> list[str | None]:
     """Return an ISO 639-1 code (or ``None``) for each text, in order.
 
-    Runs Lingua over all texts at once on every core; the result for a text does not
-    depend on the others in the batch.
+    Runs Lingua over the distinct texts not seen recently, on every core; the result for a
+    text does not depend on the others in the batch.
 
     >>> detect_languages(["Das ist ein ganz normaler deutscher Satz.", "ok"])
     ['de', None]
     """
     cleaned = [_clean(t) for t in texts]
-    todo = [i for i, t in enumerate(cleaned) if t is not None]
-    out: list[str | None] = [None] * len(texts)
-    if not todo:
-        return out
-    detector = _get_detector()
-    found = detector.detect_languages_in_parallel_of([cleaned[i] for i in todo])
-    for i, lang in zip(todo, found, strict=True):
-        if lang is not None:
-            out[i] = lang.iso_code_639_1.name.lower()
-    return out
+    with _cache_lock:  # DuckDB may call from several threads
+        todo = list(dict.fromkeys(t for t in cleaned if t is not None and t not in _CACHE))
+        if todo:
+            found = _get_detector().detect_languages_in_parallel_of(todo)
+            if len(_CACHE) + len(todo) > _CACHE_MAX:
+                _CACHE.clear()
+            for text, lang in zip(todo, found, strict=True):
+                _CACHE[text] = None if lang is None else lang.iso_code_639_1.name.lower()
+        return [None if t is None else _CACHE[t] for t in cleaned]

@@ -313,5 +313,5 @@ def read(source: Source, stage: Stage) -> None:
     else:
         check_columns(source, names, ("id", "creation_time", "post_owner.id"), NAME)
     select_sql, reject_sql = _statements(names)
-    for batch in csv_batches(source, stage, names, delim, batch_size=stage.batch_size):
+    for batch in csv_batches(source, stage, names, delim, batch_size=stage.arrow_batch_size):
         stage.add_arrow(batch, select_sql, reject_sql)

@@ -99,6 +99,13 @@ class Stage:
             "excerpt VARCHAR)"
         )
 
+    @property
+    def arrow_batch_size(self) -> int:
+        """Rows per :meth:`add_arrow` call for columnar readers: five times ``batch_size``,
+        since a row of text columns is far smaller than a mapped record with its raw JSON,
+        and each SQL statement has a fixed cost."""
+        return 5 * self.batch_size
+
     # -- records ---------------------------------------------------------------------------
     def add(self, row: dict[str, Any]) -> None:
         """Stage one mapped post (a dict with ``source_line``, ``platform``, ``native_id``,
