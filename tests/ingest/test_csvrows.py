@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +31,14 @@ def _read(path: Path, batch_size: int = 3) -> tuple[list[list[str]], list[int], 
     names, delim = csvrows.read_header(source)
     got: list[list[str]] = []
     lines: list[int] = []
+    real_reset = stage.reset
+
+    def reset() -> None:  # a reader's staged rows go when the reader starts over
+        got.clear()
+        lines.clear()
+        real_reset()
+
+    stage.reset = reset  # type: ignore[method-assign]
     for table in csvrows.csv_batches(source, stage, names, delim, batch_size=batch_size):
         d = table.to_pydict()
         lines += d.pop("_line")
@@ -77,15 +87,18 @@ def test_fast_path_equals_exact_path(tmp_path: Path, rows: list[list[str]], batc
     text = "\n".join([",".join(NAMES), *(",".join(r) for r in rows)]) + "\n"
     path = tmp_path / "p.csv"
     path.write_text(text, encoding="utf-8")
-    source = open_source(str(path))
-    assert csvrows._is_plain(source, 4, ",")
     fast = _read(path, batch)
-    real = csvrows._is_plain
+    real = csvrows._arrow_batches
+
+    def refuse(*args: object) -> Iterator[object]:
+        raise pa.ArrowInvalid("forced onto the exact path")
+        yield  # pragma: no cover
+
     try:
-        csvrows._is_plain = lambda *a: False  # type: ignore[assignment]
+        csvrows._arrow_batches = refuse  # type: ignore[assignment]
         exact = _read(path, batch)
     finally:
-        csvrows._is_plain = real  # type: ignore[assignment]
+        csvrows._arrow_batches = real
     assert fast == exact
     assert fast[1] == list(range(2, len(rows) + 2))
 
@@ -112,4 +125,25 @@ def test_a_file_without_final_newline_and_crlf(tmp_path: Path) -> None:
     path.write_bytes(b"post_id,account_id,created_at,text\r\n1,a,t,x\r\n2,b,t,y")
     got, lines, _ = _read(path)
     assert got == [["1", "a", "t", "x"], ["2", "b", "t", "y"]]
+    assert lines == [2, 3]
+
+
+def test_quoted_single_line_records_take_the_arrow_path(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text(
+        'post_id,account_id,created_at,text\n1,a,t,"x, ""quoted"""\n2,b,t,plain\n',
+        encoding="utf-8",
+    )
+    real = csvrows._python_batches
+
+    def refuse(*args: object, **kwargs: object) -> Iterator[pa.Table]:
+        raise AssertionError("the exact path was not needed here")
+        yield  # pragma: no cover
+
+    try:
+        csvrows._python_batches = refuse  # type: ignore[assignment]
+        got, lines, _ = _read(path)
+    finally:
+        csvrows._python_batches = real
+    assert got == [["1", "a", "t", 'x, "quoted"'], ["2", "b", "t", "plain"]]
     assert lines == [2, 3]

@@ -191,6 +191,14 @@ class Stage:
         if self._on_progress is not None:
             self._on_progress()
 
+    def reset(self) -> None:
+        """Forget everything staged so far (a reader starting the file over)."""
+        self._rows = []
+        self._rejects = []
+        self.records_read = self.errors = self.warnings = 0
+        self.con.execute(f"DELETE FROM {self.table}")
+        self.con.execute(f"DELETE FROM {self.table}_rejects")
+
     def drop(self) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {self.table}")
         self.con.execute(f"DROP TABLE IF EXISTS {self.table}_rejects")
