@@ -49,6 +49,7 @@ from typing import Any
 
 import orjson
 
+from onevoice.ingest import values as v
 from onevoice.ingest.finish import URL_RE
 from onevoice.ingest.jsonio import json_pages
 from onevoice.ingest.normalise import parse_timestamp
@@ -143,10 +144,10 @@ def _post_row(line: int, post: dict[str, Any], raw: str) -> dict[str, Any]:
         "media_hashes": media,
         "reply_to": parent.get("uri") if isinstance(parent.get("uri"), str) else None,
         "quote_of": quote_of,
-        "likes": _int(post.get("likeCount")),
-        "reposts": _int(post.get("repostCount")),
-        "replies": _int(post.get("replyCount")),
-        "quotes": _int(post.get("quoteCount")),
+        "likes": v.integer(post.get("likeCount")),
+        "reposts": v.integer(post.get("repostCount")),
+        "replies": v.integer(post.get("replyCount")),
+        "quotes": v.integer(post.get("quoteCount")),
         "raw": raw,
     }
 
@@ -282,7 +283,3 @@ def _blob_cid(blob: Any) -> str:
 def _obj(value: Any) -> dict[str, Any]:
     """``value`` if it is a JSON object, else an empty one."""
     return value if isinstance(value, dict) else {}
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

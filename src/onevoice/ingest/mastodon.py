@@ -54,6 +54,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from onevoice.ingest import values as v
 from onevoice.ingest.jsonio import json_documents, json_items, json_lines
 from onevoice.ingest.normalise import parse_timestamp
 from onevoice.ingest.source import Sample, Source
@@ -149,7 +150,7 @@ def _add_status(line: int, status: Any, stage: Stage) -> None:
 
 def _map_status(status: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
     """Map one Status entity to a staging row; raise :class:`_BadStatus`."""
-    native_id = _id(status.get("id"))
+    native_id = v.native_id(status.get("id"))
     if native_id is None:
         raise _BadStatus("missing id")
     if status.get("created_at") is None:
@@ -159,15 +160,15 @@ def _map_status(status: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
     except ValueError as exc:
         raise _BadStatus(str(exc)) from None
 
-    mentions = _dicts(status.get("mentions"))
-    tags = _dicts(status.get("tags"))
+    mentions = v.json_objects(status.get("mentions"))
+    tags = v.json_objects(status.get("tags"))
     entity_links = {m.get("url") for m in mentions} | {t.get("url") for t in tags}
     content = status.get("content")
     text: str | None
     if isinstance(content, str):
         text, links = _parse_html(content, entity_links)
     else:  # a deleted status gives its source ``text`` instead
-        text, links = _str(status.get("text")), []
+        text, links = v.text(status.get("text")), []
     reblog = status.get("reblog")
     if isinstance(reblog, dict):
         urls: list[str] = []
@@ -175,35 +176,37 @@ def _map_status(status: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
         addresses: list[str] = []
     else:
         card = status.get("card")
-        card_url = _str(card.get("url")) if isinstance(card, dict) else None
+        card_url = v.text(card.get("url")) if isinstance(card, dict) else None
         urls = links + ([card_url] if card_url and card_url not in links else [])
-        hashtags = [name for t in tags if (name := _str(t.get("name")))]
+        hashtags = [name for t in tags if (name := v.text(t.get("name")))]
         addresses = [a for m in mentions if (a := _address(m))]
 
     account = status.get("account")
     account = account if isinstance(account, dict) else {}
     handle = _address(account)
     note = account.get("note")
-    counts = {column: _count(status.get(key), key, warnings) for key, column in _COUNTS.items()}
+    counts = {column: v.count(status.get(key), key, warnings) for key, column in _COUNTS.items()}
     return {
         "platform": PLATFORM,
         "native_id": native_id,
         "account_native_id": handle.casefold() if handle else None,
         "account_handle": handle,
-        "account_name": _str(account.get("display_name")),
-        "account_created_at": _account_created(account.get("created_at"), warnings),
-        "account_followers": _count(account.get("followers_count"), "followers_count", warnings),
+        "account_name": v.text(account.get("display_name")),
+        "account_created_at": v.optional_timestamp(
+            account.get("created_at"), "account created_at", warnings
+        ),
+        "account_followers": v.count(account.get("followers_count"), "followers_count", warnings),
         "account_verified": None,
         "account_description": html_to_text(note) if isinstance(note, str) else None,
         "created_at": created_at,
         "text": text,
-        "lang": _str(status.get("language")),
+        "lang": v.text(status.get("language")),
         "urls": urls,
         "hashtags": hashtags,
         "mentions": addresses,
         "media_hashes": None,
-        "repost_of": _id(reblog.get("id")) if isinstance(reblog, dict) else None,
-        "reply_to": _id(status.get("in_reply_to_id")),
+        "repost_of": v.native_id(reblog.get("id")) if isinstance(reblog, dict) else None,
+        "reply_to": v.native_id(status.get("in_reply_to_id")),
         "quote_of": _quoted(status.get("quote")),
         **counts,
         "quotes": None,
@@ -215,13 +218,13 @@ def _map_status(status: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
 def _address(who: dict[str, Any]) -> str | None:
     """``user@domain`` of an Account or a Status::Mention (``acct``, completed with the host
     of ``url`` for an account local to the server)."""
-    acct = (_str(who.get("acct")) or _str(who.get("username")) or "").strip().lstrip("@")
+    acct = (v.text(who.get("acct")) or v.text(who.get("username")) or "").strip().lstrip("@")
     if not acct:
         return None
     if "@" in acct:
         return acct
     for key in ("url", "uri"):
-        value = _str(who.get(key))
+        value = v.text(who.get(key))
         if value:
             try:
                 host = urlsplit(value).hostname
@@ -237,8 +240,8 @@ def _quoted(quote: Any) -> str | None:
         return None
     quoted = quote.get("quoted_status")
     if isinstance(quoted, dict):
-        return _id(quoted.get("id"))
-    return _id(quote.get("quoted_status_id"))
+        return v.native_id(quoted.get("id"))
+    return v.native_id(quote.get("quoted_status_id"))
 
 
 # -- HTML --------------------------------------------------------------------------------------
@@ -316,42 +319,3 @@ def html_to_text(html: str) -> str:
 
 
 # -- values ------------------------------------------------------------------------------------
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _id(value: Any) -> str | None:
-    """An id (a string; an integer is accepted), or ``None`` when absent or empty."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _count(value: Any, name: str, warnings: list[str]) -> int | None:
-    """A count: an integer, or ``None`` when missing (never 0)."""
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    warnings.append(f"bad {name} {value!r}: expected an integer; dropped (the post is kept)")
-    return None
-
-
-def _account_created(value: Any, warnings: list[str]) -> Any:
-    if value is None:
-        return None
-    try:
-        return parse_timestamp(value)
-    except ValueError as exc:
-        warnings.append(f"account created_at: {exc}; dropped (the post is kept)")
-        return None

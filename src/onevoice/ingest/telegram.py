@@ -59,6 +59,7 @@ import ijson
 import orjson
 
 from onevoice.errors import UnreadableInput
+from onevoice.ingest import values as v
 from onevoice.ingest.jsonio import json_items
 from onevoice.ingest.normalise import parse_timestamp
 from onevoice.ingest.source import Sample, Source
@@ -266,7 +267,7 @@ def _map(chat: _Chat, index: int, msg: dict[str, Any]) -> dict[str, Any]:
         "mentions": mentions,
         "reply_to": _reply_to(chat, msg),
         "likes": _reactions(msg.get("reactions")),
-        "views": _int(msg.get("views")),
+        "views": v.integer(msg.get("views")),
         "raw": orjson.dumps(msg).decode(),
     }
 
@@ -331,9 +332,5 @@ def _text(msg: dict[str, Any]) -> tuple[str | None, list[str], list[str], list[s
 def _reactions(reactions: Any) -> int | None:
     if not isinstance(reactions, list):
         return None
-    counts = [_int(r.get("count")) for r in reactions if isinstance(r, dict)]
+    counts = [v.integer(r.get("count")) for r in reactions if isinstance(r, dict)]
     return sum(c for c in counts if c is not None)
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -53,6 +53,7 @@ from typing import Any
 import ijson
 import orjson
 
+from onevoice.ingest import values as v
 from onevoice.ingest.jsonio import json_lines
 from onevoice.ingest.normalise import parse_timestamp
 from onevoice.ingest.source import Sample, Source
@@ -186,7 +187,7 @@ def _map_tweet(
     tweet: dict[str, Any], author: dict[str, Any], warnings: list[str]
 ) -> dict[str, Any]:
     """Map one v2 tweet (and its author) to a staging row; raise :class:`_BadTweet`."""
-    native_id = _id(tweet.get("id"))
+    native_id = v.native_id(tweet.get("id"))
     if native_id is None:
         raise _BadTweet("missing id")
     if tweet.get("created_at") is None:
@@ -196,7 +197,7 @@ def _map_tweet(
     except ValueError as exc:
         raise _BadTweet(str(exc)) from None
 
-    text = _str(tweet.get("text"))
+    text = v.text(tweet.get("text"))
     entity_sets = [tweet.get("entities")]
     note = tweet.get("note_tweet")
     if isinstance(note, dict) and isinstance(note.get("text"), str):
@@ -207,14 +208,14 @@ def _map_tweet(
     refs: dict[str, str] = {}
     for ref in tweet.get("referenced_tweets") or []:
         if isinstance(ref, dict) and ref.get("type") in _REFERENCES:
-            ref_id = _id(ref.get("id"))
+            ref_id = v.native_id(ref.get("id"))
             if ref_id is not None:
                 refs.setdefault(_REFERENCES[ref["type"]], ref_id)
 
     metrics = tweet.get("public_metrics")
     metrics = metrics if isinstance(metrics, dict) else {}
     counts = {
-        column: _count(metrics.get(key), f"public_metrics.{key}", warnings)
+        column: v.count(metrics.get(key), f"public_metrics.{key}", warnings)
         for key, column in _METRICS.items()
     }
 
@@ -224,18 +225,20 @@ def _map_tweet(
     return {
         "platform": PLATFORM,
         "native_id": native_id,
-        "account_native_id": _id(tweet.get("author_id")) or _id(author.get("id")),
-        "account_handle": _str(author.get("username")),
-        "account_name": _str(author.get("name")),
-        "account_created_at": _account_created(author.get("created_at"), warnings),
-        "account_followers": _count(
+        "account_native_id": v.native_id(tweet.get("author_id")) or v.native_id(author.get("id")),
+        "account_handle": v.text(author.get("username")),
+        "account_name": v.text(author.get("name")),
+        "account_created_at": v.optional_timestamp(
+            author.get("created_at"), "author created_at", warnings
+        ),
+        "account_followers": v.count(
             user_metrics.get("followers_count"), "author followers_count", warnings
         ),
         "account_verified": verified if isinstance(verified, bool) else None,
-        "account_description": _str(author.get("description")),
+        "account_description": v.text(author.get("description")),
         "created_at": created_at,
         "text": text,
-        "lang": _str(tweet.get("lang")),
+        "lang": v.text(tweet.get("lang")),
         "urls": urls,
         "hashtags": hashtags,
         "mentions": mentions,
@@ -258,53 +261,16 @@ def _entities(
     hashtags: list[str] = []
     mentions: list[str] = []
     for entities in sets:
-        for entry in _dicts(entities.get("urls")):
+        for entry in v.json_objects(entities.get("urls")):
             if entry.get("media_key") is not None:
                 continue
-            url = _str(entry.get("unwound_url")) or _str(entry.get("expanded_url"))
+            url = v.text(entry.get("unwound_url")) or v.text(entry.get("expanded_url"))
             if url and not _MEDIA_LINK.match(url):
                 urls.append(url)
-        hashtags += [t for e in _dicts(entities.get("hashtags")) if (t := _str(e.get("tag")))]
-        mentions += [u for e in _dicts(entities.get("mentions")) if (u := _str(e.get("username")))]
+        hashtags += [
+            t for e in v.json_objects(entities.get("hashtags")) if (t := v.text(e.get("tag")))
+        ]
+        mentions += [
+            u for e in v.json_objects(entities.get("mentions")) if (u := v.text(e.get("username")))
+        ]
     return urls, hashtags, mentions
-
-
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _id(value: Any) -> str | None:
-    """A v2 id (a string; an integer is accepted), or ``None`` when absent or empty."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _count(value: Any, name: str, warnings: list[str]) -> int | None:
-    """An engagement count: an integer, or ``None`` when missing (never 0)."""
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    warnings.append(f"bad {name} {value!r}: expected an integer; dropped (the post is kept)")
-    return None
-
-
-def _account_created(value: Any, warnings: list[str]) -> Any:
-    if value is None:
-        return None
-    try:
-        return parse_timestamp(value)
-    except ValueError as exc:
-        warnings.append(f"author created_at: {exc}; dropped (the post is kept)")
-        return None

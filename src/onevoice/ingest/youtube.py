@@ -45,6 +45,7 @@ from urllib.parse import unquote, urlsplit
 
 import orjson
 
+from onevoice.ingest import values as v
 from onevoice.ingest.jsonio import json_pages
 from onevoice.ingest.normalise import parse_timestamp
 from onevoice.ingest.source import Sample, Source
@@ -101,7 +102,7 @@ def _add_item(stage: Stage, line: int, item: Any) -> None:
     if not isinstance(top, dict):
         stage.reject(line, "missing snippet.topLevelComment", thread)
     else:
-        count = _int(snippet.get("totalReplyCount"))
+        count = v.integer(snippet.get("totalReplyCount"))
         _add(stage, line, top, thread, reply_to=None, replies=count)
     top_id = top.get("id") if isinstance(top, dict) else None
     replies = _obj(item.get("replies"))
@@ -154,7 +155,7 @@ def _row(
         "created_at": created,
         "text": _text(snippet),
         "reply_to": reply_to if isinstance(reply_to, str) else None,
-        "likes": _int(snippet.get("likeCount")),
+        "likes": v.integer(snippet.get("likeCount")),
         "replies": replies,
         "raw": orjson.dumps(raw).decode(),
     }
@@ -190,7 +191,3 @@ def _text(snippet: dict[str, Any]) -> str | None:
 def _obj(value: Any) -> dict[str, Any]:
     """``value`` if it is a JSON object, else an empty one."""
     return value if isinstance(value, dict) else {}
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
