@@ -146,6 +146,96 @@ def info(store_dir: str, as_json: bool) -> None:
 
 
 @cli.command()
+@STORE_OPTION
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    metavar="KIND",
+    help="Coordination kind (repeatable; default: co-link and co-repost). See 'onevoice kinds'.",
+)
+@click.option(
+    "--window",
+    default="60",
+    show_default=True,
+    help="Co-sharing window Δ in seconds, or 'auto' for CooRnet's estimate.",
+)
+@click.option(
+    "--min-weight",
+    default="2",
+    show_default=True,
+    help="Keep pairs with at least this many distinct co-shared items, or a "
+    "quantile of the weights such as q0.95.",
+)
+@click.option("--seed", default=0, show_default=True, help="Seed for Leiden and MinHash.")
+@click.option(
+    "--text-threshold",
+    default=0.7,
+    show_default=True,
+    type=click.FloatRange(0.05, 1.0),
+    help="Jaccard similarity for co-text.",
+)
+@click.option(
+    "--resolution",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0.0),
+    help="Leiden resolution (higher: smaller networks).",
+)
+@click.option("--platform", "platforms", multiple=True, help="Only these platforms.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Write edges.csv, networks.csv, graph.gexf and graph.graphml here.",
+)
+def detect(
+    store_dir: str,
+    kinds: tuple[str, ...],
+    window: str,
+    min_weight: str,
+    seed: int,
+    text_threshold: float,
+    resolution: float,
+    platforms: tuple[str, ...],
+    out_dir: str | None,
+) -> None:
+    """Find accounts that share the same things within seconds of each other.
+
+    Pairs of accounts that co-shared at least --min-weight distinct items within --window
+    seconds become edges; Leiden communities of the edges are networks, each with its hubs.
+    Results go into the store (detect_runs, coord_edges, networks, network_members) and,
+    with --out, into files for people and for Gephi.
+
+    \b
+    Examples:
+      onevoice detect --store data --kind co-link --kind co-repost --out report/
+      onevoice detect --store data --kind co-text --text-threshold 0.8 --window 300
+      onevoice detect --store data --kind co-hashtag --window auto --min-weight q0.99
+      onevoice query --store data "SELECT * FROM networks ORDER BY size DESC LIMIT 5"
+    """
+    from onevoice.cli.detect_cmd import run_detect
+
+    run_detect(
+        store_dir, kinds, window, min_weight, seed, text_threshold, resolution, platforms, out_dir
+    )
+
+
+@cli.command()
+def kinds() -> None:
+    """List the coordination kinds detect computes.
+
+    \b
+    Examples:
+      onevoice kinds
+    """
+    from onevoice.detect.kinds import KINDS, get_kind
+
+    for name in KINDS:
+        click.echo(f"{name}\t{get_kind(name).DESCRIPTION}")
+
+
+@cli.command()
 def formats() -> None:
     """List the export formats ingest reads, in the order they are detected.
 

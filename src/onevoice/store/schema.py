@@ -14,7 +14,16 @@ __all__ = ["SCHEMA_VERSION", "STAGE_COLUMNS", "TABLES_DDL", "USER_TABLES"]
 SCHEMA_VERSION = 1
 
 #: The tables a user may query (``onevoice query``), in the order ``info`` lists them.
-USER_TABLES = ("posts", "accounts", "imports", "rejects")
+USER_TABLES = (
+    "posts",
+    "accounts",
+    "imports",
+    "rejects",
+    "detect_runs",
+    "coord_edges",
+    "networks",
+    "network_members",
+)
 
 TABLES_DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -90,6 +99,60 @@ CREATE TABLE IF NOT EXISTS rejects (
     severity       VARCHAR NOT NULL,   -- 'error': record dropped; 'warning': value dropped
     reason         VARCHAR NOT NULL,
     excerpt        VARCHAR             -- the start of the offending input
+);
+
+-- Coordination detection (onevoice.detect). Every run keeps its rows under its run_id;
+-- the newest run is the one with the greatest started_at.
+CREATE TABLE IF NOT EXISTS detect_runs (
+    run_id         VARCHAR NOT NULL,
+    started_at     TIMESTAMPTZ NOT NULL,
+    finished_at    TIMESTAMPTZ,
+    kinds          VARCHAR[] NOT NULL, -- e.g. ['co-link', 'co-repost']
+    window_s       DOUBLE NOT NULL,    -- the co-sharing window Δ in seconds
+    min_weight     DOUBLE NOT NULL,    -- the edge-weight threshold that was applied
+    params         JSON NOT NULL,      -- every parameter, for reproducibility
+    seed           BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS coord_edges (
+    run_id         VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,
+    account_a      VARCHAR NOT NULL,   -- account_a < account_b: one row per unordered pair
+    account_b      VARCHAR NOT NULL,
+    weight         BIGINT NOT NULL,    -- distinct items co-shared within the window
+    post_pairs     BIGINT NOT NULL,    -- (post, post) pairs behind it (inflates on viral items)
+    first_ts       TIMESTAMPTZ NOT NULL,
+    last_ts        TIMESTAMPTZ NOT NULL,
+    min_dt_s       DOUBLE NOT NULL,    -- quickest co-share, seconds
+    median_dt_s    DOUBLE NOT NULL,
+    shared_items   VARCHAR[] NOT NULL  -- a sample (the first 10 by time) of the items
+);
+
+CREATE TABLE IF NOT EXISTS networks (
+    run_id         VARCHAR NOT NULL,
+    network_id     INTEGER NOT NULL,   -- 1 = the largest
+    size           INTEGER NOT NULL,
+    members        VARCHAR[] NOT NULL,
+    hubs           VARCHAR[] NOT NULL,
+    kinds          VARCHAR[] NOT NULL,
+    first_ts       TIMESTAMPTZ,
+    last_ts        TIMESTAMPTZ,
+    edges          INTEGER NOT NULL,
+    total_weight   BIGINT NOT NULL,
+    top_items      VARCHAR[] NOT NULL,
+    top_domains    VARCHAR[] NOT NULL,
+    coordinated_share DOUBLE,          -- members' posts in a co-share / all their posts
+    evidence       JSON                -- per-kind counts and examples
+);
+
+CREATE TABLE IF NOT EXISTS network_members (
+    run_id         VARCHAR NOT NULL,
+    account_id     VARCHAR NOT NULL,
+    network_id     INTEGER NOT NULL,
+    is_hub         BOOLEAN NOT NULL,
+    degree         INTEGER NOT NULL,
+    weighted_degree BIGINT NOT NULL,
+    pagerank       DOUBLE NOT NULL
 );
 """
 

@@ -1,0 +1,18 @@
+"""``co-hashtag``: the same hashtag (case-folded; plain reposts left out)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from onevoice.detect.params import DetectParams
+
+NAME = "co-hashtag"
+DESCRIPTION = "the same hashtag (case-folded; plain reposts left out)."
+
+
+def shares_sql(con: duckdb.DuckDBPyConnection, params: DetectParams) -> str:
+    """One row per (post, item): each hashtag of an original post."""
+    return f"""
+        SELECT account_id, post_id, unnest(hashtags) AS item, created_at AS ts
+        FROM posts WHERE repost_of IS NULL AND {params.posts_filter()}
+    """
