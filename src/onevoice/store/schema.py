@@ -154,6 +154,21 @@ CREATE TABLE IF NOT EXISTS network_members (
     weighted_degree BIGINT NOT NULL,
     pagerank       DOUBLE NOT NULL
 );
+
+-- Evidence for an analyst about each network member, never a verdict.
+CREATE TABLE IF NOT EXISTS account_signals (
+    run_id         VARCHAR NOT NULL,
+    account_id     VARCHAR NOT NULL,
+    posts          BIGINT NOT NULL,
+    interval_entropy DOUBLE,           -- Shannon entropy (bits) of log-binned gaps between posts
+    interval_cv    DOUBLE,             -- coefficient of variation of the gaps (low: regular)
+    hour_entropy   DOUBLE,             -- entropy (bits) of posting over the 24 UTC hours
+    active_hours   INTEGER,            -- distinct UTC hours with a post
+    account_created_at TIMESTAMPTZ,
+    creation_cohort INTEGER,           -- network members created within the same 24 h
+    duplicate_text_share DOUBLE,       -- posts whose text another account also posted
+    handle_pattern VARCHAR             -- e.g. 'name + 8 digits', when the handle looks generated
+);
 """
 
 #: Columns of the per-import staging table, filled by the format readers before
