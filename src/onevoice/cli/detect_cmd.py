@@ -16,7 +16,7 @@ def run_detect(
     store_dir: str,
     kinds: tuple[str, ...],
     window: str,
-    min_weight: str,
+    min_weight: tuple[str, ...],
     seed: int,
     text_threshold: float,
     resolution: float,
@@ -26,10 +26,19 @@ def run_detect(
     win: float | str = window
     with contextlib.suppress(ValueError):
         win = float(window)
+    overall: str = "2"
+    per_kind: list[tuple[str, float | str]] = []
+    for value in min_weight:
+        if "=" in value:
+            kind, _, w = value.partition("=")
+            per_kind.append((kind.strip(), w.strip()))
+        else:
+            overall = value
     params = DetectParams(
         kinds=tuple(kinds) or DetectParams.kinds,
         window=win,
-        min_weight=min_weight,
+        min_weight=overall,
+        kind_min_weight=tuple(per_kind),
         seed=seed,
         text_threshold=text_threshold,
         resolution=resolution,

@@ -162,10 +162,11 @@ def info(store_dir: str, as_json: bool) -> None:
 )
 @click.option(
     "--min-weight",
-    default="2",
+    multiple=True,
+    default=("2",),
     show_default=True,
     help="Keep pairs with at least this many distinct co-shared items, or a "
-    "quantile of the weights such as q0.95.",
+    "quantile of the weights such as q0.95; KIND=N sets it for one kind (repeatable).",
 )
 @click.option("--seed", default=0, show_default=True, help="Seed for Leiden and MinHash.")
 @click.option(
@@ -193,7 +194,7 @@ def detect(
     store_dir: str,
     kinds: tuple[str, ...],
     window: str,
-    min_weight: str,
+    min_weight: tuple[str, ...],
     seed: int,
     text_threshold: float,
     resolution: float,
@@ -212,6 +213,7 @@ def detect(
       onevoice detect --store data --kind co-link --kind co-repost --out report/
       onevoice detect --store data --kind co-text --text-threshold 0.8 --window 300
       onevoice detect --store data --kind co-hashtag --window auto --min-weight q0.99
+      onevoice detect --store data --kind co-link --kind co-hashtag --min-weight co-hashtag=3
       onevoice query --store data "SELECT * FROM networks ORDER BY size DESC LIMIT 5"
     """
     from onevoice.cli.detect_cmd import run_detect

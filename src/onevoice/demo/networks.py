@@ -9,7 +9,8 @@ near-duplicate text):
   every member within 10–40 s, some with tracking parameters that canonicalisation removes.
 - ``N2`` **reposting** (X): the posts of three amplified accounts retweeted within seconds.
 - ``N3`` **copy-paste** (X + Mastodon + Telegram): near-identical texts in four languages,
-  each copy with small edits.
+  each copy with small edits; each account mostly in its own language, a third of the
+  time in one of the other three (the operators reuse every translation).
 - ``N4`` **hashtag-pushing** (X + Bluesky): bursts flooding one hashtag, each burst with the
   campaign's slogan hashtag of the day (so members co-use several distinct hashtags).
 
@@ -256,12 +257,15 @@ def _copy_paste(world: World) -> Network:
         for acc in net.members:
             if rng.random() > 0.85:
                 continue
+            # Mostly its own language, but the operators reuse every translation: a
+            # third of the time an account posts the narrative in another language.
+            lang = acc.lang if rng.random() < 0.65 else rng.choice(_LANGS4)
             post = _post(
                 world,
                 net,
                 acc,
                 int(t0 + rng.uniform(0, width)),
-                [("text", edit_variant(rng, texts[acc.lang], acc.lang))],
+                [("text", edit_variant(rng, texts[lang], lang))],
             )
             post.extra["chat"] = "chat"
     net.items = {

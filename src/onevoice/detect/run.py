@@ -75,7 +75,7 @@ def detect(store: Store, params: DetectParams, *, out_dir: Path | None = None) -
     modules = [get_kind(k) for k in params.kinds]
     if not modules:
         raise UsageError("no coordination kind given", hint="e.g. --kind co-link")
-    weight, quantile = _threshold(params.min_weight)
+    weight, _quantile = _threshold(params.min_weight)
     con = store.con
     digest = hashlib.sha256(orjson.dumps(params.as_json(), option=orjson.OPT_SORT_KEYS))
     seq = store.scalar("SELECT count(*) FROM detect_runs") + 1
@@ -96,7 +96,8 @@ def detect(store: Store, params: DetectParams, *, out_dir: Path | None = None) -
             ],
         )
         for module in modules:
-            result.kinds.append(_one_kind(con, module, params, run_id, weight, quantile))
+            w, q = _threshold(params.min_weight_for(module.NAME))
+            result.kinds.append(_one_kind(con, module, params, run_id, w, q))
         from onevoice.detect.networks import build_networks
 
         result.networks = build_networks(

@@ -111,7 +111,7 @@ def canonical_url(raw: str | None) -> str | None:
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = parts.path or "/"
     query = parts.query
-    if not query and path.endswith(")") and path.count("(") < path.count(")"):
+    if path.endswith(")") and path.count("(") < path.count(")"):
         path = path[:-1] or "/"
     if query:
         bare = host[4:] if host.startswith("www.") else host
