@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STORE  ?= demo-store
 DEMO_FILES := $(sort $(filter-out %ground_truth.json,$(wildcard demo/data/*)))
 
-.PHONY: demo test lint typecheck unit bench demo-data clean
+.PHONY: demo test lint typecheck unit bench demo-data clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,10 @@ demo: $(VENV)/.installed
 	@echo
 	$(BIN)/onevoice query --store $(STORE) "SELECT unnest(hashtags) AS hashtag, count(*) AS posts FROM posts GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5"
 	@echo
-	@echo "The demo store is in $(abspath $(STORE)); try: $(BIN)/onevoice query --store $(STORE) \"SELECT * FROM posts LIMIT 5\""
+	$(BIN)/onevoice detect --store $(STORE) --kind co-link --kind co-repost --kind co-hashtag --kind co-text --min-weight co-hashtag=3 --out $(STORE)/detect
+	@echo
+	@echo "The demo store is in $(abspath $(STORE)); try: $(BIN)/onevoice query --store $(STORE) \"SELECT * FROM networks\""
+	@echo "The coordination report: file://$(abspath $(STORE))/detect/report.html"
 
 ## test: lint, type-check and run the whole suite
 test: lint typecheck unit
@@ -46,6 +49,10 @@ bench: $(VENV)/.installed
 ## demo-data: regenerate the bundled demo data (deterministic)
 demo-data: $(VENV)/.installed
 	$(BIN)/onevoice demo-data demo/data
+
+## browser-deps: Debian's chromium for the browser tests (CI runs it before make test)
+browser-deps:
+	bash .ci/browser-deps
 
 clean:
 	rm -rf $(STORE) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -107,6 +107,9 @@ def detect(store: Store, params: DetectParams, *, out_dir: Path | None = None) -
             resolution=params.resolution,
             hub_share=params.hub_share,
         )
+        from onevoice.detect.signals import account_signals
+
+        account_signals(con, run_id)
         con.execute(
             "UPDATE detect_runs SET finished_at = ?, window_s = ?, min_weight = ? WHERE run_id = ?",
             [
@@ -125,7 +128,10 @@ def detect(store: Store, params: DetectParams, *, out_dir: Path | None = None) -
         from onevoice.detect.export import write_outputs
 
         out_dir.mkdir(parents=True, exist_ok=True)
+        from onevoice.detect.report import write_report
+
         result.outputs = write_outputs(con, run_id, out_dir)
+        result.outputs.append(write_report(con, run_id, out_dir / "report.html"))
     return result
 
 
