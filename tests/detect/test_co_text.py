@@ -520,7 +520,9 @@ def test_demo_copy_paste_network_is_grouped(
             f"posts grouped; {r['seconds']:.2f} s"
         )
         if threshold == 0.5:
-            assert r["missing"] == []
+            # Groups are stars of radius two around a leader (no single-linkage chains):
+            # a copy edited twice over (case and wording) may fall outside; a few may.
+            assert len(r["missing"]) <= 0.03 * r["narrative"], r["missing"]
         else:
             # A copy whose two word choices both differ from every other member's copy
             # (Jaccard about 0.5) is not a near-duplicate at 0.7.
@@ -573,3 +575,16 @@ def test_synthetic_200k(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         )
     assert found >= 0.98 * groups
     assert stray <= 0.001 * n
+
+
+def test_leader_groups_do_not_chain() -> None:
+    """A chain 0–1–2–3–4–5–6 (each similar only to its neighbours) is not one group: the
+    visit goes by degree, then index (1, 2, 3, 4, 5, 0, 6): 1 leads, 2 and 0 join it, 3
+    joins it through 2 (two steps), 4 is three steps away and leads, 5 and 6 join 4."""
+    from onevoice.detect.minhash import leader_groups
+
+    left = np.array([0, 1, 2, 3, 4, 5], dtype=np.int64)
+    right = np.array([1, 2, 3, 4, 5, 6], dtype=np.int64)
+    assert leader_groups(7, left, right).tolist() == [1, 1, 1, 1, 4, 4, 4]
+    # a star: its centre leads, whatever the indexes and the order of the edges
+    assert leader_groups(4, np.array([3, 2, 0]), np.array([1, 1, 1])).tolist() == [1, 1, 1, 1]

@@ -34,9 +34,11 @@ Method (the numpy parts are in :mod:`onevoice.detect.minhash`):
 5. **Verify** each candidate pair: the fraction of equal signature slots (the MinHash
    estimate of the Jaccard similarity, standard error ``√(J(1−J)/num_perm)``, 0.04 at
    0.7 with 128 slots) must reach ``threshold``.
-6. **Group**: connected components of the verified pairs (union–find); a group's item is
-   ``text:<its smallest post_id>``; groups whose posts all come from one account are
-   dropped.
+6. **Group**: greedy leader clustering of the verified pairs
+   (:func:`~onevoice.detect.minhash.leader_groups`): every member is near-identical to its
+   group's leader, so variants of a template cannot chain into one giant group as
+   connected components (single linkage) do; a group's item is ``text:<its smallest
+   post_id>``; groups whose posts all come from one account are dropped.
 
 Memory is bounded by one batch plus the signatures of the candidate nodes (``4·num_perm``
 bytes each); the band table and the pair join live in DuckDB, which spills to disk. The
@@ -56,7 +58,7 @@ import pyarrow as pa
 
 from onevoice.detect.minhash import (
     MinHasher,
-    components,
+    leader_groups,
     lsh_params,
     normalise_text,
     shingle_hashes,
@@ -303,7 +305,7 @@ def _verify(
             right.append(j[ok])
     finally:
         reader.close()
-    labels = components(len(keys), np.concatenate(left), np.concatenate(right))
+    labels = leader_groups(len(keys), np.concatenate(left), np.concatenate(right))
     return keys, keys[labels]
 
 

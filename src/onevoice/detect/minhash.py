@@ -418,3 +418,48 @@ def components(n: int, left: I64, right: I64) -> I64:
             if np.array_equal(grand, parent):
                 break
             parent = grand
+
+
+def leader_groups(n: int, left: I64, right: I64) -> I64:
+    """Leader ("star") clustering of ``n`` nodes over similarity edges.
+
+    Nodes are visited by decreasing degree (ties by index), so the text most copies are
+    near to — typically the original — leads. Each node joins the group of its first
+    visited neighbour that leads a group; failing that, the group of its first visited
+    neighbour that is next to its own leader; failing that, it leads a new group. Every
+    member is thus at most two near-duplicate steps from its group's leader: unlike
+    connected components (single linkage), pairs cannot chain a template's variants into
+    one giant group whose members share almost nothing (seen on templated organic text,
+    where components grew to 200,000 posts at a million posts), while an edited copy of an
+    edited copy still finds its group. Deterministic for given nodes and edges.
+
+    Args:
+        n: number of nodes.
+        left, right: the edges, as node indexes (either order).
+
+    Returns:
+        each node's label: the index of its group's leader.
+    """
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    degree = np.bincount(np.concatenate([left, right]), minlength=n)
+    order = np.lexsort((np.arange(n), -degree))  # visiting order
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    a, b = rank[left], rank[right]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    by_hi = np.lexsort((lo, hi))
+    lo, hi = lo[by_hi], hi[by_hi]
+    ranks = np.arange(n, dtype=np.int64)
+    starts = np.searchsorted(hi, ranks, side="left")
+    ends = np.searchsorted(hi, ranks, side="right")
+    label = ranks.copy()
+    depth = np.zeros(n, dtype=np.int8)  # 0: leads, 1: next to its leader, 2: two steps
+    for j in np.flatnonzero(ends > starts):
+        earlier = lo[starts[j] : ends[j]]  # ascending rank
+        d = depth[earlier]
+        if (d == 0).any():
+            label[j], depth[j] = earlier[d == 0][0], 1
+        elif (d == 1).any():
+            label[j], depth[j] = label[earlier[d == 1][0]], 2
+    return order[label[rank]]
