@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from onevoice.detect.signals import account_signals
+from onevoice.detect.signals import account_signals, normalised_text_sql
 from onevoice.store import Store
 from tests.conftest import rows
 
@@ -197,3 +201,22 @@ def test_rerun_replaces_rows_and_keeps_other_runs(store: Store) -> None:
     assert account_signals(store.con, "r1") == 1
     assert account_signals(store.con, "r2") == 1
     assert store.scalar("SELECT count(*) FROM account_signals") == 2
+
+
+def _reference_normalise(text: str) -> str:
+    t = re.sub(r"(https?://|www\.)[^\t\n\f\r ]*", " ", text.lower())
+    t = re.sub(r"@[^\t\n\f\r ]*", " ", t)
+    return re.sub(r"[\t\n\f\r ]+", " ", t).strip(" ")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*"aBÉz .:/@\t\n\r\x0c\x0b", "http://", "HTTPS://", "www.", "  "]),
+        max_size=30,
+    ).map("".join)
+)
+def test_normalised_text_matches_the_three_step_definition(text: str) -> None:
+    con = duckdb.connect()
+    got = con.execute(f"SELECT {normalised_text_sql('t')} FROM (SELECT ? AS t)", [text]).fetchone()
+    assert got is not None and got[0] == _reference_normalise(text)
