@@ -62,6 +62,20 @@ QUT_COLUMNS = [
     "timestamp",
     "urls",
 ]
+
+
+def sentence(rng: random.Random, lang: str) -> str:
+    """One templated news sentence in ``lang`` (a frame, a topic clause, maybe a reaction)."""
+    res: Any = LANGS[lang]
+    clause = expand(rng, rng.choice(res["topics"][rng.choice(TOPICS)]))
+    frames = [f for f in res["frames"] if "{day}" not in f]
+    text = expand(rng, rng.choice(frames), topic=clause, city=res["city"])
+    text += STOP.get(lang, ".")
+    if rng.random() < 0.4:
+        text += " " + expand(rng, rng.choice(res["reactions"]))
+    return text
+
+
 _LANG_WEIGHTS = {
     "en": 40,
     "es": 9,
@@ -105,7 +119,7 @@ class _Stream:
         self.n = n
         self.population = max(1000, min(n // 8, 400_000))
         self.langs = [lg for lg, w in _LANG_WEIGHTS.items() for _ in range(w)]
-        self.sentences = {lg: [_clean(self._sentence(lg)) for _ in range(300)] for lg in LANGS}
+        self.sentences = {lg: [_clean(sentence(self.rng, lg)) for _ in range(300)] for lg in LANGS}
         self.urls: list[str] = []
         weights = []
         for i in range(20_000):
@@ -114,17 +128,6 @@ class _Stream:
             self.urls.append(f"https://{domain}/news/{slug}-{i:05d}")
             weights.append(min(rng.paretovariate(1.2), 500.0))
         self.url_cw = cumulative(weights)
-
-    def _sentence(self, lang: str) -> str:
-        res: Any = LANGS[lang]
-        rng = self.rng
-        clause = expand(rng, rng.choice(res["topics"][rng.choice(TOPICS)]))
-        frames = [f for f in res["frames"] if "{day}" not in f]
-        text = expand(rng, rng.choice(frames), topic=clause, city=res["city"])
-        text += STOP.get(lang, ".")
-        if rng.random() < 0.4:
-            text += " " + expand(rng, rng.choice(res["reactions"]))
-        return text
 
     def account_id(self, idx: int) -> str:
         return str(3_000_000_000 + idx * 7)

@@ -52,10 +52,10 @@ from typing import Any
 import orjson
 
 from onevoice.demo.accounts import ascii_fold
+from onevoice.demo.bench import QUT_COLUMNS, sentence
 from onevoice.demo.model import DAYS, START
 from onevoice.demo.narratives import NARRATIVES, expand
 from onevoice.demo.texts import LANGS, OUTLETS, TOPIC_SLUGS, TOPIC_TAGS, TOPICS
-from onevoice.demo.world import STOP
 
 __all__ = ["COORD_STREAM_VERSION", "KIND_OF", "write_coordination_posts"]
 
@@ -75,16 +75,6 @@ CSV_COLUMNS = [
     "urls",
     "hashtags",
     "repost_of",
-]
-QUT_COLUMNS = [
-    "message_id",
-    "user_id",
-    "username",
-    "repost_id",
-    "reply_id",
-    "message",
-    "timestamp",
-    "urls",
 ]
 _LANG_WEIGHTS = {"en": 40, "es": 9, "pt": 9, "ja": 8, "fr": 5, "ar": 5, "hi": 5, "id": 5}
 _LANG_WEIGHTS |= {"tr": 4, "de": 3, "ko": 2, "it": 2, "ru": 2, "zh": 1}
@@ -130,7 +120,7 @@ class _World:
         self.viral = min(100_000, n // 10)
         self.population = max(n // 5, 2 * self.viral, 1000)
         self.langs = [lg for lg, w in _LANG_WEIGHTS.items() for _ in range(w)]
-        self.sentences = {lg: [_clean(self._sentence(lg)) for _ in range(400)] for lg in LANGS}
+        self.sentences = {lg: [_clean(sentence(self.rng, lg)) for _ in range(400)] for lg in LANGS}
         self.urls: list[str] = []
         weights = []
         for i in range(20_000):
@@ -172,17 +162,6 @@ class _World:
         return (i * step + 17) % self.population
 
     # -- texts -------------------------------------------------------------------------
-    def _sentence(self, lang: str) -> str:
-        res: Any = LANGS[lang]
-        rng = self.rng
-        clause = expand(rng, rng.choice(res["topics"][rng.choice(TOPICS)]))
-        frames = [f for f in res["frames"] if "{day}" not in f]
-        text = expand(rng, rng.choice(frames), topic=clause, city=res["city"])
-        text += STOP.get(lang, ".")
-        if rng.random() < 0.4:
-            text += " " + expand(rng, rng.choice(res["reactions"]))
-        return text
-
     def two_sentences(self, lang: str) -> str:
         pool = self.sentences[lang]
         return f"{self.rng.choice(pool)} {self.rng.choice(pool)}"
