@@ -281,6 +281,20 @@ def demo_data(out_dir: str, seed: int, scale: float) -> None:
         click.echo(str(path))
 
 
+def _register_commands() -> None:
+    """Commands that live in their own modules (each imports its heavy parts lazily)."""
+    from onevoice.cli.alerts_cmd import alerts
+    from onevoice.cli.claims_cmd import claims
+    from onevoice.cli.factchecks_cmd import factchecks
+
+    cli.add_command(factchecks)
+    cli.add_command(claims)
+    cli.add_command(alerts)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="onevoice")

