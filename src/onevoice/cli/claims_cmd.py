@@ -174,6 +174,11 @@ def review(
     help="Write a TREC run file.",
 )
 @click.option("--depth", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option(
+    "--vectors-cache",
+    type=click.Path(dir_okay=False),
+    help="Keep the claims' vectors in this .npz between runs (embedding is the slow part).",
+)
 def evaluate(
     claims_file: str,
     queries: str,
@@ -182,6 +187,7 @@ def evaluate(
     no_dense: bool,
     run_file: str | None,
     depth: int,
+    vectors_cache: str | None,
 ) -> None:
     """Score claim matching on a CheckThat! data set; print the metrics as JSON.
 
@@ -192,11 +198,19 @@ def evaluate(
       onevoice claims eval --claims ct2020/verified_claims.docs.tsv \\
           --queries ct2020/dev/tweets.queries.tsv --qrels ct2020/dev/tweet-vclaim-pairs.qrels
       onevoice claims eval --format checkthat2022 --claims vclaims.jsonl \\
-          --queries Dev-Test_Queries.tsv --qrels Dev-Test_QRELs.tsv --run run.tsv
+          --queries Dev-Test_Queries.tsv --qrels Dev-Test_QRELs.tsv --run run.tsv \\
+          --vectors-cache vclaims.npz
     """
     from onevoice.claims.evaluate import evaluate_files
 
     result = evaluate_files(
-        claims_file, queries, qrels, fmt=fmt, dense=not no_dense, run_path=run_file, depth=depth
+        claims_file,
+        queries,
+        qrels,
+        fmt=fmt,
+        dense=not no_dense,
+        run_path=run_file,
+        depth=depth,
+        vectors_cache=vectors_cache,
     )
     click.echo(json.dumps(result, indent=2))

@@ -213,6 +213,15 @@ CREATE TABLE IF NOT EXISTS factcheck_vectors (
     vector         FLOAT[] NOT NULL
 );
 
+-- Dense vectors of post texts (claim matching and narratives share them): one row per
+-- distinct cleaned text, so a text is embedded once per store, whatever runs follow.
+CREATE TABLE IF NOT EXISTS text_vectors (
+    text_hash      VARCHAR NOT NULL,   -- onevoice.claims.embed.text_hash of the embedded text
+    model          VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,   -- 'query' | 'passage' (E5's prefixes)
+    vector         FLOAT[] NOT NULL
+);
+
 -- Claim matching runs and their suggestions. A match is a suggestion until an analyst
 -- confirms or rejects it; reviews live in match_reviews so a new run never loses them.
 CREATE TABLE IF NOT EXISTS match_runs (
