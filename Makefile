@@ -26,8 +26,17 @@ demo: $(VENV)/.installed
 	@echo
 	$(BIN)/onevoice detect --store $(STORE) --kind co-link --kind co-repost --kind co-hashtag --kind co-text --min-weight co-hashtag=3 --out $(STORE)/detect
 	@echo
+	$(BIN)/onevoice factchecks import --store $(STORE) src/onevoice/claims/data/factchecks.jsonld
+	$(BIN)/onevoice claims match --store $(STORE) --progress --out $(STORE)/matches.csv
+	$(BIN)/onevoice query --store $(STORE) "SELECT f.rating, left(f.claim, 70) AS claim, count(*) AS posts FROM matches m JOIN factchecks f USING (factcheck_id) WHERE m.rank = 1 GROUP BY ALL ORDER BY posts DESC LIMIT 8"
+	@echo
+	$(BIN)/onevoice claims narratives --store $(STORE) --window all --min-size 20
+	@echo
+	$(BIN)/onevoice alerts --store $(STORE) --top 15
+	@echo
 	@echo "The demo store is in $(abspath $(STORE)); try: $(BIN)/onevoice query --store $(STORE) \"SELECT * FROM networks\""
 	@echo "The coordination report: file://$(abspath $(STORE))/detect/report.html"
+	@echo "Fact-check matches to review: $(abspath $(STORE))/matches.csv (onevoice claims review …)"
 
 ## test: lint, type-check and run the whole suite
 test: lint typecheck unit

@@ -38,6 +38,7 @@ def test_numbers_are_normalised_across_scripts_and_grouping() -> None:
     assert numbers("the 500 note on 1 March") == {"500", "1"}
     assert numbers("٣٠٠ شخص") == {"300"}
     assert numbers("no numbers here") == frozenset()
+    assert numbers("G20 summit on 5G, 2027年1月") == {"2027", "1"}
     assert numbers("link https://x.com/2023/05 only") == frozenset()
 
 

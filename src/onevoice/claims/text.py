@@ -31,7 +31,8 @@ _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# a number not glued to Latin letters: "G20", "5G", "COVID19" are names, "2027年" is a year
+_NUMBER = re.compile(r"(?<![A-Za-z\d.,])\d+(?:[.,]\d+)*(?![A-Za-z\d])")
 _GROUPED = re.compile(r"^\d{1,3}(?:[,.]\d{3})+$")
 _LEADING_ZEROS = re.compile(r"^0+(?=\d)")
 
@@ -128,7 +129,8 @@ def numbers(text: str | None) -> frozenset[str]:
 
     ``"1,500"`` and ``"1.500"`` (grouped thousands) both give ``"1500"``; ``"3.5"`` stays
     ``"3.5"``; ``"٣٠٠"`` gives ``"300"``. Years count as numbers: a claim about 2030 is not
-    one about 2050.
+    one about 2050. Digits glued to Latin letters are part of a name (``G20``, ``5G``) and
+    are not numbers.
     """
     if not text:
         return frozenset()
