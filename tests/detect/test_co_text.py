@@ -425,6 +425,18 @@ def test_a_read_only_store_works(multilingual: Store) -> None:
         assert _table(ro) == expected
 
 
+def test_inside_an_open_transaction(multilingual: Store) -> None:
+    """``onevoice detect`` runs in one transaction: the work tables are then written
+    inside it (their rows get row ids from 2⁶² up), and batches must still find them."""
+    expected = _table(multilingual, batch_size=7)
+    assert expected
+    multilingual.con.execute("BEGIN TRANSACTION")
+    try:
+        assert _table(multilingual, batch_size=7) == expected
+    finally:
+        multilingual.con.execute("ROLLBACK")
+
+
 @pytest.mark.parametrize(
     "kw",
     [
@@ -588,3 +600,78 @@ def test_leader_groups_do_not_chain() -> None:
     assert leader_groups(7, left, right).tolist() == [1, 1, 1, 1, 4, 4, 4]
     # a star: its centre leads, whatever the indexes and the order of the edges
     assert leader_groups(4, np.array([3, 2, 0]), np.array([1, 1, 1])).tolist() == [1, 1, 1, 1]
+
+
+def _reference_leader_groups(n: int, left: list[int], right: list[int]) -> list[int]:
+    """Leader clustering as the docstring says it, one node at a time."""
+    nbrs: dict[int, set[int]] = defaultdict(set)
+    for a, b in zip(left, right, strict=True):
+        nbrs[a].add(b)
+        nbrs[b].add(a)
+    visit = sorted(range(n), key=lambda v: (-len(nbrs[v]), v))
+    rank = {v: r for r, v in enumerate(visit)}
+    label, depth = {}, {}
+    for v in visit:
+        earlier = sorted((u for u in nbrs[v] if rank[u] < rank[v]), key=rank.__getitem__)
+        leaders = [u for u in earlier if depth[u] == 0]
+        near = [u for u in earlier if depth[u] == 1]
+        if leaders:
+            label[v], depth[v] = leaders[0], 1
+        elif near:
+            label[v], depth[v] = label[near[0]], 2
+        else:
+            label[v], depth[v] = v, 0
+    return [label[v] for v in range(n)]
+
+
+def test_leader_groups_match_a_plain_reference() -> None:
+    from onevoice.detect.minhash import leader_groups
+
+    rng = np.random.default_rng(4)
+    for _ in range(200):
+        n = int(rng.integers(1, 40))
+        m = int(rng.integers(0, 120))
+        left, right = rng.integers(0, n, m), rng.integers(0, n, m)
+        pairs = sorted({(min(a, b), max(a, b)) for a, b in zip(left, right, strict=True) if a != b})
+        lo = [a for a, _ in pairs]
+        hi = [b for _, b in pairs]
+        got = leader_groups(n, np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64))
+        assert got.tolist() == _reference_leader_groups(n, lo, hi)
+
+
+def test_band_candidates_follow_the_anchor_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The numpy banding (buckets in band-hash order, anchors, chunks of pairs, a pair
+    found in several bands kept once) gives the groups of the rule written out plainly:
+    pairs sharing a bucket where the earlier one (by key) is among its first
+    ``BUCKET_ANCHORS``, verified on all slots, then leader groups."""
+    import onevoice.detect.co_text as ct
+    from onevoice.detect.minhash import leader_groups
+
+    monkeypatch.setattr(ct, "BUCKET_ANCHORS", 3)
+    monkeypatch.setattr(ct, "_PAIR_CHUNK", 5)
+    monkeypatch.setattr(ct, "_NODE_CHUNK", 7)
+    rng = np.random.default_rng(8)
+    base = rng.integers(0, 2**32, (12, 32), dtype=np.uint64).astype(np.uint32)
+    sigs = base[rng.integers(0, 12, 80)]
+    edits = rng.random(sigs.shape) < 0.2  # copies with about a fifth of the slots changed
+    sigs = np.where(edits, rng.integers(0, 2**32, sigs.shape, dtype=np.uint64), sigs)
+    sigs = np.unique(sigs.astype(np.uint32), axis=0)  # distinct nodes
+    hasher = MinHasher(32, seed=0, threads=2)
+    bands, rows, threshold = 8, 4, 0.7
+    need = int(np.ceil(threshold * 32 - 1e-9))
+    band_hash = hasher.band_hashes(sigs, bands, rows)
+    edges = set()
+    for b in range(bands):
+        buckets: dict[int, list[int]] = defaultdict(list)
+        for node in range(len(sigs)):
+            buckets[int(band_hash[node, b])].append(node)
+        for members in buckets.values():
+            for p, x in enumerate(members[: ct.BUCKET_ANCHORS]):
+                for y in members[p + 1 :]:
+                    if int((sigs[x] == sigs[y]).sum()) >= need:
+                        edges.add((x, y))
+    assert len(edges) > 10  # the test sees real groups
+    lo = np.array([a for a, _ in sorted(edges)], dtype=np.int64)
+    hi = np.array([b for _, b in sorted(edges)], dtype=np.int64)
+    expected = leader_groups(len(sigs), lo, hi)
+    assert ct._groups(sigs, hasher, bands, rows, threshold).tolist() == expected.tolist()

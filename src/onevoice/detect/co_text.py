@@ -14,18 +14,21 @@ Method (the numpy parts are in :mod:`onevoice.detect.minhash`):
    without ``#``, every run of digits becomes ``0``, strip punctuation, symbols (emoji) and
    control characters, collapse whitespace. Reposts (``repost_of IS NOT NULL``: duplicates
    by construction), posts without an account and texts shorter than ``min_chars`` after
-   normalisation are left out.
+   normalisation are left out. Each distinct raw text is normalised once, and each
+   distinct normalised text is shingled and hashed once (DuckDB groups them: in the
+   benchmark's million posts, 661,000 texts are 526,000 distinct raw and 439,000 distinct
+   normalised ones).
 2. **Shingle**: word ``word_shingle``-grams ∪ character ``char_shingle``-grams, so scripts
    without spaces (Chinese, Japanese, Thai) and edits inside words are seen too; each
    shingle a stable 64-bit hash.
 3. **MinHash** (Broder 1997, *On the resemblance and containment of documents*):
    ``num_perm`` universal hash functions ``(a·x + b) mod (2⁶¹ − 1)`` drawn from
    ``numpy.random.default_rng(seed)``; signatures computed per batch of ``batch_size``
-   posts streamed from DuckDB (identical normalised texts of a batch hashed once).
+   distinct texts, batches in worker threads (numpy releases the GIL).
 4. **LSH banding** (Leskovec, Rajaraman & Ullman, *Mining of Massive Datasets*, ch. 3.4):
    ``b`` bands of ``r`` slots chosen by :func:`~onevoice.detect.minhash.lsh_params` (18 × 7
-   for 0.7 and 128 slots); DuckDB holds a table of (signature, band, band hash) and the
-   candidates come from a self-join on (band, band hash). Posts with equal signatures
+   for 0.7 and 128 slots); for each band in turn, numpy sorts the nodes by band hash and
+   each bucket (run of equal hashes) gives its candidate pairs. Posts with equal signatures
    (in practice: equal normalised texts) are one node, so a text copied 100,000 times is
    one node, not 5·10⁹ pairs. In a bucket of more than :data:`BUCKET_ANCHORS` distinct
    signatures, each is compared with the first :data:`BUCKET_ANCHORS` of the bucket (by
@@ -33,24 +36,32 @@ Method (the numpy parts are in :mod:`onevoice.detect.minhash`):
    members are close to each other but to none of the anchors, nor share another band.
 5. **Verify** each candidate pair: the fraction of equal signature slots (the MinHash
    estimate of the Jaccard similarity, standard error ``√(J(1−J)/num_perm)``, 0.04 at
-   0.7 with 128 slots) must reach ``threshold``.
+   0.7 with 128 slots) must reach ``threshold``. A cheap exact filter comes first: equal
+   slots have equal low bytes, so a pair with fewer equal low bytes than the slots needed
+   is dropped at once; the rest, once each however many bands found them, are compared
+   on whole slots.
 6. **Group**: greedy leader clustering of the verified pairs
    (:func:`~onevoice.detect.minhash.leader_groups`): every member is near-identical to its
    group's leader, so variants of a template cannot chain into one giant group as
    connected components (single linkage) do; a group's item is ``text:<its smallest
    post_id>``; groups whose posts all come from one account are dropped.
 
-Memory is bounded by one batch plus the signatures of the candidate nodes (``4·num_perm``
-bytes each); the band table and the pair join live in DuckDB, which spills to disk. The
-result does not depend on ``batch_size`` (every step is per text or set-based) and is the
-same for the same ``seed``.
+Memory: the texts and their groupings live in DuckDB (which spills to disk); Python holds
+a few batches, the signatures of the distinct texts (``4·num_perm`` bytes each, plus their
+low bytes and ``8·b`` bytes of band hashes) and, for one band at a time, its candidate
+pairs in chunks, then the pairs that passed the low-byte filter (8 bytes each). The
+result does not depend on ``batch_size`` or the thread count (every step is per text or
+set-based) and is the same for the same ``seed``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Generator
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -69,11 +80,12 @@ __all__ = ["BUCKET_ANCHORS", "near_duplicate_items"]
 
 #: In an LSH bucket of more distinct signatures, each is compared with this many only.
 BUCKET_ANCHORS = 100
-#: Candidate pairs verified per numpy step.
-_PAIR_CHUNK = 50_000
+#: Candidate pairs verified per numpy step, and nodes band-hashed per step.
+_PAIR_CHUNK = 200_000
+_NODE_CHUNK = 20_000
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PREFIX = "ov__cotext_"
-_WORK = ("post", "sig", "band", "bucket", "cand", "comp")
+_WORK = ("raw", "norm", "uniq", "key", "post", "comp")
 
 
 def near_duplicate_items(
@@ -93,8 +105,8 @@ def near_duplicate_items(
     Each post (not a repost) whose normalised text has near-duplicates, estimated Jaccard
     similarity of shingle sets ≥ ``threshold`` directly or through a chain of them, posted by
     at least one other account gets the item ``text:<smallest post_id of its group>``.
-    Posts without such near-duplicates are not in the table. The posts are read through a
-    second cursor of ``con``, so they must be committed.
+    Posts without such near-duplicates are not in the table. Works inside an open
+    transaction of ``con`` (``onevoice detect`` runs in one) and on a read-only store.
 
     Args:
         con: a connection to a store (its ``posts`` table).
@@ -105,7 +117,8 @@ def near_duplicate_items(
         char_shingle: character n-gram length.
         word_shingle: word n-gram length.
         seed: draws the MinHash functions; the same seed gives the same table.
-        batch_size: posts hashed per step (memory), with no effect on the result.
+        batch_size: distinct texts normalised or hashed per step (memory), with no
+            effect on the result.
         table: the name of the TEMP table to create or replace (an SQL identifier).
 
     Returns:
@@ -122,20 +135,86 @@ def near_duplicate_items(
         _run(
             con,
             f"""
-            CREATE OR REPLACE TEMP TABLE {w["post"]}
-                (post_id VARCHAR, account_id VARCHAR, sig_key UBIGINT);
-            CREATE OR REPLACE TEMP TABLE {w["sig"]} (sig_key UBIGINT, sig UINTEGER[{num_perm}]);
-            CREATE OR REPLACE TEMP TABLE {w["band"]}
-                (sig_key UBIGINT, band USMALLINT, band_hash UBIGINT);
+            CREATE OR REPLACE TEMP TABLE {w["raw"]} AS
+            SELECT row_number() OVER () AS id, text, posts
+            FROM (
+                SELECT text, list({{'post_id': post_id, 'account_id': account_id}}) AS posts
+                FROM posts
+                WHERE repost_of IS NULL AND account_id IS NOT NULL AND text IS NOT NULL
+                  AND text <> ''
+                GROUP BY text
+            );
+            CREATE OR REPLACE TEMP TABLE {w["norm"]} (rid BIGINT, norm VARCHAR);
+            CREATE OR REPLACE TEMP TABLE {w["key"]} (nid BIGINT, sig_key UBIGINT);
             """,
         )
-        with contextlib.closing(_batches(con, batch_size)) as batches:
-            for batch in batches:
-                _hash_batch(
-                    con, w, batch, hasher, bands, rows, min_chars, char_shingle, word_shingle
-                )
-        _candidates(con, w)
-        keys, labels = _verify(con, w, threshold, num_perm)
+        # Pass 1: normalise each distinct text once.
+        for rid, raw in _chunks(con, w["raw"], "text", batch_size):
+            norm = [normalise_text(t or "") for t in raw.to_pylist()]
+            keep = pa.array([len(t) >= max(min_chars, 1) for t in norm], pa.bool_())
+            _insert(con, w["norm"], {"rid": rid.filter(keep), "norm": pa.array(norm).filter(keep)})
+        _run(
+            con,
+            f"""
+            CREATE OR REPLACE TEMP TABLE {w["uniq"]} AS
+            SELECT row_number() OVER () AS id, norm, rids
+            FROM (SELECT norm, list(rid) AS rids FROM {w["norm"]} GROUP BY norm)
+            """,
+        )
+        # Pass 2: hash each distinct normalised text once; batches go to worker threads
+        # (numpy releases the GIL) while this one reads the next batch and stores keys.
+        key_parts: list[np.ndarray] = []
+        sig_parts: list[np.ndarray] = []
+        one = MinHasher(num_perm, seed, threads=1)  # the same functions, one thread each
+
+        def signatures(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+            hashes, owners = shingle_hashes(
+                texts, char_shingle=char_shingle, word_shingle=word_shingle
+            )
+            sig = one.signatures(hashes, owners, len(texts))
+            return one.keys(sig), sig
+
+        pending: deque[tuple[pa.Array[Any], Future[tuple[np.ndarray, np.ndarray]]]] = deque()
+
+        def store_oldest() -> None:
+            nid, job = pending.popleft()
+            keys, sig = job.result()
+            _insert(con, w["key"], {"nid": nid, "sig_key": pa.array(keys)})
+            key_parts.append(keys)
+            sig_parts.append(sig)
+
+        with ThreadPoolExecutor(hasher.threads) as pool:
+            # Hashing takes about 12 KB of numpy temporaries a text, against about 1 KB for
+            # normalising: each thread's batch is a fifth of batch_size.
+            size = max(1, batch_size // 5)
+            for nid, distinct in _chunks(con, w["uniq"], "norm", size):
+                texts = [t or "" for t in distinct.to_pylist()]
+                pending.append((nid, pool.submit(signatures, texts)))
+                if len(pending) > hasher.threads:
+                    store_oldest()
+            while pending:
+                store_oldest()
+        _run(
+            con,
+            f"""
+            CREATE OR REPLACE TEMP TABLE {w["post"]} AS
+            WITH x AS (
+                SELECT k.sig_key, unnest(u.rids) AS rid
+                FROM {w["uniq"]} u JOIN {w["key"]} k ON k.nid = u.id
+            ), y AS (
+                SELECT x.sig_key, unnest(r.posts) AS p
+                FROM x JOIN {w["raw"]} r ON r.id = x.rid
+            )
+            SELECT p.post_id AS post_id, p.account_id AS account_id, sig_key FROM y
+            """,
+        )
+        # Equal signatures (in practice: equal texts) are one node; nodes in key order.
+        all_keys = np.concatenate([np.zeros(0, np.uint64), *key_parts])
+        keys, first = np.unique(all_keys, return_index=True)
+        sigs = np.concatenate([np.zeros((0, num_perm), np.uint32), *sig_parts])[first]
+        key_parts.clear()
+        sig_parts.clear()
+        labels = keys[_groups(sigs, hasher, bands, rows, threshold)]
         comp = pa.table({"sig_key": pa.array(keys), "comp": pa.array(labels)})
         con.register(w["comp"], comp)
         _run(
@@ -184,135 +263,115 @@ def _check(
         raise UsageError(f"not a usable table name: {table!r}")
 
 
-def _batches(
-    con: duckdb.DuckDBPyConnection, batch_size: int
-) -> Generator[pa.RecordBatch, None, None]:
-    """The candidate posts, ``batch_size`` at a time, through a second cursor (``con``
-    runs the inserts meanwhile; one connection holds one open result at a time)."""
-    reader = con.cursor()
+def _chunks(
+    con: duckdb.DuckDBPyConnection, name: str, column: str, size: int
+) -> Iterator[tuple[pa.Array[Any], pa.Array[Any]]]:
+    """``(id, column)`` of TEMP table ``name`` (ids 1 … n), ``size`` rows at a time.
+
+    Each chunk is read to its end before the caller inserts anything: one connection holds
+    one open result at a time, and a TEMP table is seen by its own connection only. (The
+    ids are a column, not ``rowid``: rows written inside an open transaction have row ids
+    from 2⁶² up.)"""
+    total = int(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])
+    for lo in range(0, total, size):
+        chunk = con.sql(
+            f"SELECT id, {column} FROM {name} WHERE id > {lo} AND id <= {lo + size} ORDER BY id"
+        ).to_arrow_table()
+        yield chunk.column(0).combine_chunks(), chunk.column(1).combine_chunks()
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, Any]) -> None:
+    """Append ``columns`` (arrays in the table's column order) to TEMP table ``name``."""
+    view = f"{name}_in"
+    con.register(view, pa.table(columns))
     try:
-        rel = reader.sql(
-            "SELECT post_id, account_id, text FROM posts "
-            "WHERE repost_of IS NULL AND account_id IS NOT NULL AND text IS NOT NULL "
-            "AND text <> ''"
-        )
-        yield from rel.to_arrow_reader(batch_size)
+        _run(con, f"INSERT INTO {name} SELECT * FROM {view}")
     finally:
-        reader.close()
+        con.unregister(view)
 
 
-def _hash_batch(
-    con: duckdb.DuckDBPyConnection,
-    w: dict[str, str],
-    batch: pa.RecordBatch,
-    hasher: MinHasher,
-    bands: int,
-    rows: int,
-    min_chars: int,
-    char_shingle: int,
-    word_shingle: int,
-) -> None:
-    norm = [normalise_text(t or "") for t in batch.column(2).to_pylist()]
-    keep = np.fromiter((len(s) >= max(min_chars, 1) for s in norm), dtype=bool, count=len(norm))
-    if not keep.any():
-        return
-    # Identical normalised texts of the batch are hashed once.
-    distinct: dict[str, int] = {}
-    inverse = np.fromiter(
-        (distinct.setdefault(s, len(distinct)) for s, k in zip(norm, keep, strict=True) if k),
-        dtype=np.int64,
-    )
-    texts = list(distinct)
-    hashes, owners = shingle_hashes(texts, char_shingle=char_shingle, word_shingle=word_shingle)
-    sig = hasher.signatures(hashes, owners, len(texts))
-    keys = hasher.keys(sig)
-    band_hash = hasher.band_hashes(sig, bands, rows)
-    mask = pa.array(keep)
-    posts = pa.table(
-        {
-            "post_id": batch.column(0).filter(mask),
-            "account_id": batch.column(1).filter(mask),
-            "sig_key": pa.array(keys[inverse]),
-        }
-    )
-    sigs = pa.table(
-        {
-            "sig_key": pa.array(keys),
-            "sig": pa.FixedSizeListArray.from_arrays(pa.array(sig.ravel()), hasher.num_perm),
-        }
-    )
-    band_rows = pa.table(
-        {
-            "sig_key": pa.array(np.repeat(keys, bands)),
-            "band": pa.array(np.tile(np.arange(bands, dtype=np.uint16), len(keys))),
-            "band_hash": pa.array(band_hash.ravel()),
-        }
-    )
-    for target, data in (("post", posts), ("sig", sigs), ("band", band_rows)):
-        view = f"{w[target]}_in"
-        con.register(view, data)
-        try:
-            _run(con, f"INSERT INTO {w[target]} SELECT * FROM {view}")
-        finally:
-            con.unregister(view)
+def _groups(
+    sigs: np.ndarray, hasher: MinHasher, bands: int, rows: int, threshold: float
+) -> np.ndarray:
+    """Leader-group label (a node index) of each node, from its ``(nodes, num_perm)``
+    signatures (rows in key order).
 
-
-def _candidates(con: duckdb.DuckDBPyConnection, w: dict[str, str]) -> None:
-    """Candidate pairs ``(k1 < k2)`` of distinct signatures sharing a band bucket."""
-    _run(
-        con,
-        f"""
-        CREATE OR REPLACE TEMP TABLE {w["bucket"]} AS
-        SELECT band, band_hash, sig_key,
-               row_number() OVER (PARTITION BY band, band_hash ORDER BY sig_key) AS pos
-        FROM (SELECT DISTINCT band, band_hash, sig_key FROM {w["band"]})
-        QUALIFY count(*) OVER (PARTITION BY band, band_hash) > 1;
-        CREATE OR REPLACE TEMP TABLE {w["cand"]} AS
-        SELECT DISTINCT a.sig_key AS k1, b.sig_key AS k2
-        FROM (SELECT * FROM {w["bucket"]} WHERE pos <= {BUCKET_ANCHORS}) a
-        JOIN {w["bucket"]} b
-          ON a.band = b.band AND a.band_hash = b.band_hash AND b.pos > a.pos;
-        """,
-    )
-
-
-def _verify(
-    con: duckdb.DuckDBPyConnection, w: dict[str, str], threshold: float, num_perm: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The keys of the candidate nodes and the component label (a key) of each."""
-    nodes = con.sql(
-        f"""
-        SELECT sig_key, any_value(sig) AS sig FROM {w["sig"]}
-        WHERE sig_key IN (SELECT k1 FROM {w["cand"]} UNION SELECT k2 FROM {w["cand"]})
-        GROUP BY sig_key ORDER BY sig_key
-        """
-    ).to_arrow_table()
-    keys = nodes.column("sig_key").to_numpy()
-    if len(keys) == 0:
-        return keys.astype(np.uint64), keys.astype(np.uint64)
-    sig_col = nodes.column("sig").combine_chunks()
-    sigs = sig_col.flatten().to_numpy().reshape(len(keys), num_perm)
+    Band by band (bands in parallel threads): the nodes are sorted by (band hash, index);
+    each bucket of two or more gives the pairs of its first :data:`BUCKET_ANCHORS` members
+    with every later member, and a pair is dropped at once unless the low bytes of at
+    least ``need`` slots agree (equal slots have equal low bytes, so this never drops a
+    similar pair, and reads 128 bytes a node instead of 512). The pairs left, each kept
+    once however many bands found it, are then verified on the whole slots."""
+    n, num_perm = sigs.shape
     need = int(np.ceil(threshold * num_perm - 1e-9))  # equal slots for estimate ≥ threshold
-    left = [np.zeros(0, dtype=np.int64)]
-    right = [np.zeros(0, dtype=np.int64)]
-    reader = con.sql(f"SELECT k1, k2 FROM {w['cand']}").to_arrow_reader(_PAIR_CHUNK)
-    try:
-        for chunk in reader:
-            i = np.searchsorted(keys, chunk.column(0).to_numpy())
-            j = np.searchsorted(keys, chunk.column(1).to_numpy())
-            ok = (sigs[i] == sigs[j]).sum(axis=1) >= need
-            left.append(i[ok])
-            right.append(j[ok])
-    finally:
-        reader.close()
-    labels = leader_groups(len(keys), np.concatenate(left), np.concatenate(right))
-    return keys, keys[labels]
+    low = sigs.astype(np.uint8)
+    band_hash = np.concatenate(
+        [np.zeros((0, bands), np.uint64)]
+        + [
+            hasher.band_hashes(sigs[i : i + _NODE_CHUNK], bands, rows)
+            for i in range(0, n, _NODE_CHUNK)
+        ]
+    )
+
+    def one_band(band: int) -> np.ndarray:
+        order = np.argsort(band_hash[:, band], kind="stable")  # ties by index
+        found = [np.zeros(0, dtype=np.int64)]
+        for left, right in _bucket_pairs(band_hash[order, band], order):
+            maybe = np.count_nonzero(low[left] == low[right], axis=1) >= need
+            found.append(left[maybe] * n + right[maybe])
+        return np.concatenate(found)
+
+    with ThreadPoolExecutor(min(hasher.threads, bands)) as pool:
+        pairs = np.sort(np.concatenate([np.zeros(0, np.int64), *pool.map(one_band, range(bands))]))
+    # Each pair once (sorting then masking: numpy's unique is far slower here).
+    pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])] if len(pairs) else pairs
+    left, right = pairs // max(n, 1), pairs % max(n, 1)
+    ok = np.concatenate(
+        [np.zeros(0, np.int64)]
+        + [
+            np.flatnonzero(
+                np.count_nonzero(
+                    sigs[left[i : i + _PAIR_CHUNK]] == sigs[right[i : i + _PAIR_CHUNK]], axis=1
+                )
+                >= need
+            )
+            + i
+            for i in range(0, len(pairs), _PAIR_CHUNK)
+        ]
+    )
+    return leader_groups(n, left[ok], right[ok])
+
+
+def _bucket_pairs(hashes: np.ndarray, nodes: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The candidate pairs ``(left < right)`` of one band: ``hashes`` sorted, ``nodes``
+    ascending within equal hashes. In each bucket (run of equal hashes) of size ``c``, the
+    member at place ``p < BUCKET_ANCHORS`` is paired with the members at places ``p+1 …
+    c−1``. Yields at most about :data:`_PAIR_CHUNK` pairs at a time."""
+    if len(hashes) < 2:
+        return
+    starts = np.flatnonzero(np.concatenate([[True], hashes[1:] != hashes[:-1]]))
+    sizes = np.diff(np.append(starts, len(hashes)))
+    starts, sizes = starts[sizes > 1], sizes[sizes > 1]
+    for p in range(min(BUCKET_ANCHORS, int(sizes.max(initial=1)) - 1)):
+        live = sizes > p + 1
+        starts, sizes = starts[live], sizes[live]
+        counts = sizes - p - 1
+        ends = np.cumsum(counts)
+        lo = 0
+        while lo < len(counts):  # groups of buckets, about _PAIR_CHUNK pairs each
+            hi = int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + _PAIR_CHUNK)) + 1
+            hi = min(hi, len(counts))
+            c = counts[lo:hi]
+            anchor = np.repeat(starts[lo:hi] + p, c)
+            step = np.arange(len(anchor), dtype=np.int64) - np.repeat(np.cumsum(c) - c, c) + 1
+            yield nodes[anchor], nodes[anchor + step]
+            lo = hi
 
 
 def _cleanup(con: duckdb.DuckDBPyConnection, w: dict[str, str]) -> None:
     with contextlib.suppress(duckdb.Error):
         con.unregister(w["comp"])
-    for name in ("post", "sig", "band", "bucket", "cand"):
+    for name in ("raw", "norm", "uniq", "key", "post"):
         _run(con, f"DROP TABLE IF EXISTS {w[name]}")
 
 

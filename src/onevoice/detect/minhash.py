@@ -29,7 +29,9 @@ on its own:
   larger root under the smaller one, with pointer jumping), labelled by their smallest node.
 
 Everything is vectorised: the Python loops run over shingle offsets (``k`` or ``w``), blocks
-of hash functions and groups of texts, never over shingles, permutations or pairs.
+of hash functions and groups of texts, never over shingles, permutations or pairs; the one
+exception is the visit of :func:`leader_groups`, sequential by nature, which steps through
+each node's earlier neighbours in plain Python until it meets a leader.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 __all__ = [
     "MERSENNE_61",
@@ -157,10 +160,27 @@ def shingle_hashes(
     text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lens)
     ch, ch_t = _char_grams(c1, lens, text_of, char_shingle)
     wd, wd_t = _word_grams(c1, cps == 32, lens, text_of, word_shingle)
-    hashes = np.concatenate([ch, wd])
-    owners = np.concatenate([ch_t, wd_t])
-    order = np.argsort(owners, kind="stable")
-    return hashes[order], owners[order]
+    # Each text's character shingles, then its word shingles: placed directly (the owner
+    # arrays are sorted, a text with a short character shingle has no other one).
+    n = len(texts)
+    n_ch = np.bincount(ch_t, minlength=n)
+    n_wd = np.bincount(wd_t, minlength=n)
+    first = np.cumsum(n_ch + n_wd) - (n_ch + n_wd)
+    hashes = np.empty(len(ch) + len(wd), dtype=np.uint64)
+    hashes[first[ch_t] + _rank_in_runs(ch_t)] = ch
+    hashes[first[wd_t] + n_ch[wd_t] + _rank_in_runs(wd_t)] = wd
+    return hashes, np.repeat(np.arange(n, dtype=np.int64), n_ch + n_wd)
+
+
+def _rank_in_runs(owners: I64) -> I64:
+    """The place of each element in its run of equal values (runs are contiguous)."""
+    if len(owners) == 0:
+        return owners
+    change = np.flatnonzero(owners[1:] != owners[:-1]) + 1
+    run_first = np.zeros(len(owners), dtype=np.int64)
+    run_first[change] = change
+    np.maximum.accumulate(run_first, out=run_first)
+    return np.arange(len(owners), dtype=np.int64) - run_first
 
 
 def _char_grams(c1: U64, lens: I64, text_of: I64, k: int) -> tuple[U64, I64]:
@@ -262,7 +282,8 @@ class MinHasher:
         shingles (the top bits are monotone in the value, so this is the minimum of the top
         bits; two different minima share them with probability 2⁻³²).
 
-        The hash functions are evaluated once per *distinct* shingle of the batch (short
+        The hash functions are evaluated once per *distinct* shingle of the batch (found by
+        pyarrow's hash-based dictionary encoding of the low 32 bits; short
         texts share most of their character n-grams: in the demo data 6 % of the shingle
         occurrences are distinct), ``block`` functions at a time, so that the table of
         values stays within :data:`_TABLE_BYTES` when it can. Each text's minima are then
@@ -273,14 +294,19 @@ class MinHasher:
         out = np.full((n, self.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
         if len(hashes) == 0:
             return out
-        uniq32, inv = np.unique((hashes & _LOW32).astype(np.uint32), return_inverse=True)
-        uniq = uniq32.astype(np.uint64)
+        # The distinct values, by hashing (pyarrow's dictionary encoding is several times
+        # faster than numpy's sort-based unique; their order does not matter here).
+        encoded = pa.array((hashes & _LOW32).astype(np.uint32)).dictionary_encode()
+        uniq = encoded.dictionary.to_numpy().astype(np.uint64)
+        inv = encoded.indices.to_numpy()
         threads = min(self.threads, max(1, len(hashes) // _PARALLEL_MIN))
         fit = _TABLE_BYTES // (4 * (len(uniq) + 1)) // _MIN_BLOCK * _MIN_BLOCK
         block = min(self.num_perm, max(_MIN_BLOCK, fit))
         if threads > 1:  # at least one block per thread
             block = min(block, max(_MIN_BLOCK, -(-self.num_perm // threads)))
-        groups = _padded_groups(owners, inv.astype(np.int32), n, len(uniq), _GATHER // block)
+        groups = _padded_groups(
+            owners, inv.astype(np.int32, copy=False), n, len(uniq), _GATHER // block
+        )
 
         def run(p0: int) -> None:
             p1 = min(p0 + block, self.num_perm)
@@ -453,13 +479,21 @@ def leader_groups(n: int, left: I64, right: I64) -> I64:
     ranks = np.arange(n, dtype=np.int64)
     starts = np.searchsorted(hi, ranks, side="left")
     ends = np.searchsorted(hi, ranks, side="right")
-    label = ranks.copy()
-    depth = np.zeros(n, dtype=np.int8)  # 0: leads, 1: next to its leader, 2: two steps
-    for j in np.flatnonzero(ends > starts):
-        earlier = lo[starts[j] : ends[j]]  # ascending rank
-        d = depth[earlier]
-        if (d == 0).any():
-            label[j], depth[j] = earlier[d == 0][0], 1
-        elif (d == 1).any():
-            label[j], depth[j] = label[earlier[d == 1][0]], 2
-    return order[label[rank]]
+    # The visit is sequential (each step reads the depths set before it); plain Python
+    # lists cost far less per step than numpy calls on a handful of neighbours.
+    neighbours, first, last = lo.tolist(), starts.tolist(), ends.tolist()
+    label = ranks.tolist()
+    depth = bytearray(n)  # 0: leads, 1: next to its leader, 2: two steps
+    for j in np.flatnonzero(ends > starts).tolist():
+        near = -1  # the first earlier neighbour next to its leader, if no leader is near
+        for k in range(first[j], last[j]):  # earlier neighbours, ascending rank
+            e = neighbours[k]
+            if depth[e] == 0:
+                label[j], depth[j] = e, 1
+                break
+            if near < 0 and depth[e] == 1:
+                near = e
+        else:
+            if near >= 0:
+                label[j], depth[j] = label[near], 2
+    return order[np.asarray(label, dtype=np.int64)[rank]]
