@@ -119,3 +119,27 @@ def test_match_score_evidence_moves_it_the_right_way() -> None:
         > MIN_SCORE
         > match_score(0.0, 0.0, 0.2, None, False)
     )
+
+
+def test_hnsw_index_agrees_with_the_exact_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from onevoice.claims import dense
+
+    rng = np.random.default_rng(7)
+    vecs = rng.normal(size=(3000, 384)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    queries = vecs[:50] + 0.05 * rng.normal(size=(50, 384)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    exact = dense.DenseIndex(vecs)
+    assert exact._hnsw is None
+    monkeypatch.setattr(dense, "EXACT_LIMIT", 1000)
+    approx = dense.DenseIndex(vecs, seed=3)
+    assert approx._hnsw is not None
+    ei, ev = exact.search(queries, 5)
+    ai, av = approx.search(queries, 5)
+    assert (ai[:, 0] == np.arange(50)).all()  # each query finds the vector it was made from
+    assert (ai[:, 0] == ei[:, 0]).all()
+    assert np.allclose(av[:, 0], ev[:, 0], atol=1e-4)
+    again = dense.DenseIndex(vecs, seed=3).search(queries, 5)
+    assert (again[0] == ai).all()  # seeded: the same graph, the same answers

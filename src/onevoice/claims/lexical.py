@@ -89,14 +89,11 @@ class CharIndex:
         )
         self._docs = self._vec.fit_transform([clean_text(d) for d in docs]).T.tocsr()
 
+    def scores(self, queries: Sequence[str]) -> FloatArray:
+        """Cosine of every query with every document (queries × documents)."""
+        q = self._vec.transform([clean_text(t) for t in queries])
+        return np.asarray((q @ self._docs).toarray(), dtype=np.float32)
+
     def search(self, queries: Sequence[str], k: int) -> tuple[IntArray, FloatArray]:
         """Top ``k`` documents per query by cosine of their n-gram vectors."""
-        q = self._vec.transform([clean_text(t) for t in queries])
-        scores = (q @ self._docs).toarray()
-        return top_k(scores, k)
-
-    def pair_scores(self, left: Sequence[str], right: Sequence[str]) -> FloatArray:
-        """Cosine of each ``left[i]`` with ``right[i]`` (same-length lists)."""
-        a = self._vec.transform([clean_text(t) for t in left])
-        b = self._vec.transform([clean_text(t) for t in right])
-        return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float32).ravel()
+        return top_k(self.scores(queries), k)

@@ -41,7 +41,7 @@ import numpy as np
 
 from onevoice.claims.dense import DenseIndex, passage_text
 from onevoice.claims.embed import Embedder
-from onevoice.claims.lexical import BM25Index, CharIndex
+from onevoice.claims.lexical import BM25Index, CharIndex, top_k
 from onevoice.claims.text import clean_text, content_tokens, numbers
 
 __all__ = [
@@ -158,6 +158,7 @@ class Matcher:
             for u in e.urls:
                 self.by_url.setdefault(u, []).append(i)
         self.timings: dict[str, float] = {}
+        self._facts: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         self.dense: DenseIndex | None = None
         if embedder is not None:
             if vectors is None:
@@ -191,8 +192,9 @@ class Matcher:
         t = time.perf_counter()
         runs: dict[str, tuple[np.ndarray, np.ndarray]] = {
             "bm25": self.bm25.search(texts, self.depth),
-            "char": self.char.search(texts, self.depth),
         }
+        char_all = self.char.scores(texts)
+        runs["char"] = top_k(char_all, self.depth)
         t = self._tick("lexical", t)
         if self.dense is not None and self.embedder is not None:
             if vectors is None:
@@ -221,10 +223,21 @@ class Matcher:
                 c.ranks["url"] = 1
             best = sorted(cands.values(), key=lambda c: (-c.fused, c.index))[:k]
             top2 = runs["dense"][1][i][:2] if "dense" in runs else np.zeros(0)
-            self._explain(texts[i], best, vectors[i] if vectors is not None else None, linked, top2)
+            vec = vectors[i] if vectors is not None else None
+            self._explain(texts[i], best, vec, linked, top2, char_all[i])
             out.append(best)
         self._tick("fuse and explain", t)
         return out
+
+    def _claim_facts(self, j: int) -> tuple[frozenset[str], frozenset[str]]:
+        """The numbers and content words of fact-check ``j`` (computed once)."""
+        facts = self._facts.get(j)
+        if facts is None:
+            facts = self._facts[j] = (
+                numbers(self.texts[j]),
+                frozenset(content_tokens(self.texts[j])),
+            )
+        return facts
 
     def _same_lang(self, lang: str | None, j: int) -> bool:
         other = self.entries[j].lang
@@ -242,11 +255,12 @@ class Matcher:
         vector: np.ndarray | None,
         linked: set[int],
         top2: np.ndarray,
+        char_row: np.ndarray,
     ) -> None:
         if not cands:
             return
         idx = [c.index for c in cands]
-        char = self.char.pair_scores([text] * len(idx), [self.texts[j] for j in idx])
+        char = char_row[idx]
         dense = (
             self.dense.vectors[idx] @ vector
             if self.dense is not None and vector is not None
@@ -255,8 +269,7 @@ class Matcher:
         post_nums = numbers(clean_text(text))
         post_terms = set(content_tokens(text))
         for c, ch, de in zip(cands, char, dense, strict=True):
-            claim = self.texts[c.index]
-            claim_nums = numbers(claim)
+            claim_nums, claim_terms = self._claim_facts(c.index)
             shared = post_nums & claim_nums
             agree = None if not post_nums or not claim_nums else bool(shared)
             c.scores["char"] = round(float(ch), 6)
@@ -271,7 +284,7 @@ class Matcher:
                 c.scores["margin"] = round(margin, 6)
             url = c.index in linked
             c.score = match_score(float(de), margin, float(ch), agree, url)
-            terms = sorted(post_terms & set(content_tokens(claim)))
+            terms = sorted(post_terms & claim_terms)
             c.why = {"shared_terms": terms[:12], "shared_numbers": sorted(shared)}
             if agree is False:
                 c.why["different_numbers"] = {
