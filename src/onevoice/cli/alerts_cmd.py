@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from onevoice.cli.options import STORE_OPTION
+
 if TYPE_CHECKING:
     from onevoice.claims.alerts import Alert
 
@@ -14,14 +16,7 @@ KIND_CHOICES = ("hashtag", "domain", "narrative", "factcheck")
 
 
 @click.command()
-@click.option(
-    "--store",
-    "store_dir",
-    default="onevoice-data",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="The store directory.",
-)
+@STORE_OPTION
 @click.option(
     "--refresh/--no-refresh",
     default=True,

@@ -9,15 +9,7 @@ from typing import Any
 import click
 
 from onevoice.cli.narratives_cmd import narratives
-
-STORE = click.option(
-    "--store",
-    "store_dir",
-    default="onevoice-data",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="The store directory.",
-)
+from onevoice.cli.options import STORE_OPTION
 
 
 @click.group()
@@ -59,7 +51,7 @@ def _bar(enabled: bool) -> Any:
 
 
 @claims.command("match")
-@STORE
+@STORE_OPTION
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 100))
 @click.option(
     "--min-score",
@@ -128,7 +120,7 @@ def match(
 
 
 @claims.command("review")
-@STORE
+@STORE_OPTION
 @click.option("--post", "post_id", required=True, help="The post's id.")
 @click.option("--factcheck", "factcheck_id", required=True, help="The fact-check's id.")
 @click.option("--confirm/--reject", "confirm", required=True, help="The verdict.")

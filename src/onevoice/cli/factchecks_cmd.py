@@ -13,14 +13,8 @@ from typing import Any
 
 import click
 
-STORE_OPTION = click.option(
-    "--store",
-    "store_dir",
-    default="onevoice-data",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="The store directory.",
-)
+from onevoice.cli.options import STORE_OPTION
+
 SHOWN_REJECTS = 10
 RATING_CHOICES = ("false", "misleading", "mixed", "true", "unrated")
 

@@ -13,17 +13,8 @@ from typing import Any
 import click
 
 from onevoice import __version__
+from onevoice.cli.options import STORE_OPTION
 from onevoice.errors import OneVoiceError
-
-DEFAULT_STORE = "onevoice-data"
-STORE_OPTION = click.option(
-    "--store",
-    "store_dir",
-    default=DEFAULT_STORE,
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="The store directory.",
-)
 
 
 class OneVoiceGroup(click.Group):

@@ -10,18 +10,11 @@ from typing import Any
 
 import click
 
-DEFAULT_STORE = "onevoice-data"
+from onevoice.cli.options import STORE_OPTION
 
 
 @click.command()
-@click.option(
-    "--store",
-    "store_dir",
-    default=DEFAULT_STORE,
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="The store directory.",
-)
+@STORE_OPTION
 @click.option(
     "--window",
     default="7d",
