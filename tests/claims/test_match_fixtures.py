@@ -147,3 +147,11 @@ def test_an_empty_library_is_a_clear_error(tmp_path: Path) -> None:
     s = Store(tmp_path)
     with pytest.raises(InputError, match="library is empty"):
         match_store(s)
+
+
+def test_info_summarises_the_claims_results(store: Store) -> None:
+    match_store(store, dense=False)
+    analysis = {what: (n, detail) for what, n, detail in store.info().analysis}
+    assert analysis["fact-checks"][0] == 40
+    assert "false" in analysis["fact-checks"][1]
+    assert analysis["matched posts"][0] > 0

@@ -65,7 +65,12 @@ def run_info(store_dir: str, as_json: bool) -> None:
         for platform, posts, accounts in info.per_platform:
             echo(f"{platform:<12}{posts:>10,}{accounts:>10,}")
     if info.per_format:
+        w = max(12, *(len(f) + 2 for f, _n, _a in info.per_format))
         echo("")
-        echo(f"{'format':<12}{'imports':>10}{'posts added':>13}")
+        echo(f"{'format':<{w}}{'imports':>10}{'records added':>15}")
         for fmt, imports, added in info.per_format:
-            echo(f"{fmt:<12}{imports:>10,}{added:>13,}")
+            echo(f"{fmt:<{w}}{imports:>10,}{added:>15,}")
+    if info.analysis:
+        echo("")
+        for what, n, detail in info.analysis:
+            echo(f"{what:<15}{n:>8,}  {detail}")

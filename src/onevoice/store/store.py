@@ -44,6 +44,8 @@ class StoreInfo:
     per_platform: list[tuple[str, int, int]] = field(default_factory=list)
     per_format: list[tuple[str, int, int]] = field(default_factory=list)
     db_bytes: int = 0
+    #: What the analyses left: (what, count, detail), e.g. ("fact-checks", 40, "12 false").
+    analysis: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 class Store:
@@ -209,7 +211,56 @@ class Store:
             per_platform=[(str(p), int(n), int(a)) for p, n, a in per_platform],
             per_format=[(str(f), int(n), int(a or 0)) for f, n, a in per_format],
             db_bytes=self.db_path.stat().st_size if self.db_path.exists() else 0,
+            analysis=self._analysis(),
         )
+
+    def _analysis(self) -> list[tuple[str, int, str]]:
+        """Counts of the newest results of detect, claims and alerts."""
+        out: list[tuple[str, int, str]] = []
+        n = int(self.scalar("SELECT count(*) FROM factchecks"))
+        if n:
+            ratings = self.con.execute(
+                "SELECT rating, count(*) FROM factchecks GROUP BY 1 ORDER BY 2 DESC, 1"
+            ).fetchall()
+            out.append(("fact-checks", n, ", ".join(f"{c:,} {r}" for r, c in ratings)))
+        newest = (
+            "(SELECT run_id FROM {t} WHERE finished_at IS NOT NULL "
+            "ORDER BY started_at DESC, run_id DESC LIMIT 1)"
+        )
+        n = int(
+            self.scalar(
+                "SELECT count(*) FROM networks WHERE run_id = " + newest.format(t="detect_runs")
+            )
+        )
+        if n:
+            out.append(("networks", n, "newest detect run"))
+        n = int(
+            self.scalar(
+                "SELECT count(DISTINCT post_id) FROM matches WHERE run_id = "
+                + newest.format(t="match_runs")
+            )
+        )
+        if n:
+            confirmed = int(
+                self.scalar("SELECT count(*) FROM match_reviews WHERE status = 'confirmed'")
+            )
+            out.append(("matched posts", n, f"newest match run; {confirmed:,} confirmed"))
+        n = int(
+            self.scalar(
+                "SELECT count(*) FROM narratives WHERE run_id = (SELECT run_id FROM narratives "
+                "GROUP BY run_id ORDER BY max(window_end) DESC, run_id DESC LIMIT 1)"
+            )
+        )
+        if n:
+            out.append(("narratives", n, "newest run"))
+        row = self.con.execute(
+            "SELECT count(*), count(*) FILTER (ongoing) FROM alerts WHERE run_id = (SELECT "
+            "run_id FROM alerts GROUP BY run_id ORDER BY max(raised_at) DESC, run_id DESC "
+            "LIMIT 1)"
+        ).fetchall()
+        if row and row[0][0]:
+            out.append(("alerts", int(row[0][0]), f"{int(row[0][1]):,} ongoing"))
+        return out
 
 
 def _sql_str(s: str) -> str:
