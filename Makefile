@@ -27,7 +27,7 @@ demo: $(VENV)/.installed
 	$(BIN)/onevoice detect --store $(STORE) --kind co-link --kind co-repost --kind co-hashtag --kind co-text --min-weight co-hashtag=3 --out $(STORE)/detect
 	@echo
 	$(BIN)/onevoice factchecks import --store $(STORE) src/onevoice/claims/data/factchecks.jsonld
-	$(BIN)/onevoice claims match --store $(STORE) --progress --out $(STORE)/matches.csv
+	$(BIN)/onevoice claims match --store $(STORE) --progress
 	$(BIN)/onevoice query --store $(STORE) "SELECT f.rating, left(f.claim, 70) AS claim, count(*) AS posts FROM matches m JOIN factchecks f USING (factcheck_id) WHERE m.rank = 1 GROUP BY ALL ORDER BY posts DESC LIMIT 8"
 	@echo
 	$(BIN)/onevoice claims narratives --store $(STORE) --window all --min-size 20

@@ -94,3 +94,12 @@ def test_eval_prints_the_official_metrics(tmp_path: Path) -> None:
     )  # fmt: skip
     assert r.exit_code == 1
     assert "Error: cannot read" in r.stderr
+
+
+def test_match_writes_the_csv_into_the_store_by_default(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    r = CliRunner().invoke(cli, ["claims", "match", "--store", store, "--no-dense"])
+    assert r.exit_code == 0, r.output
+    written = Path(store) / "matches.csv"
+    assert f"written to {written}" in r.stderr
+    assert written.read_text(encoding="utf-8").startswith("post_id,rank,score,method,")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -66,7 +67,7 @@ def _bar(enabled: bool) -> Any:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="Also write the suggestions as CSV ('-' for stdout).",
+    help="Where to write the suggestions as CSV ('-' for stdout; default STORE/matches.csv).",
 )
 @click.option("--progress/--no-progress", default=None, help="Progress bars on stderr.")
 def match(
@@ -86,7 +87,7 @@ def match(
 
     \b
     Examples:
-      onevoice claims match --store data
+      onevoice claims match --store data                # also writes data/matches.csv
       onevoice claims match --store data --top 3 --min-score 0.6 --out matches.csv
       onevoice claims match --store data --no-dense --out - | head
     """
@@ -110,13 +111,13 @@ def match(
             f"({result.suggestions:,} suggestions) in {result.timings['total']:.1f} s",
             err=True,
         )
-        if out:
-            if out == "-":
-                write_matches_csv(store, result.run_id, sys.stdout)
-            else:
-                with open(out, "w", encoding="utf-8", newline="") as f:
-                    n = write_matches_csv(store, result.run_id, f)
-                click.echo(f"{n:,} suggestions written to {out}", err=True)
+        out = out or str(Path(store_dir) / "matches.csv")
+        if out == "-":
+            write_matches_csv(store, result.run_id, sys.stdout)
+        else:
+            with open(out, "w", encoding="utf-8", newline="") as f:
+                n = write_matches_csv(store, result.run_id, f)
+            click.echo(f"{n:,} suggestions written to {out}", err=True)
 
 
 @claims.command("review")
