@@ -277,10 +277,14 @@ def _register_commands() -> None:
     from onevoice.cli.alerts_cmd import alerts
     from onevoice.cli.claims_cmd import claims
     from onevoice.cli.factchecks_cmd import factchecks
+    from onevoice.cli.serve_cmd import serve
+    from onevoice.cli.users_cmd import users
 
     cli.add_command(factchecks)
     cli.add_command(claims)
     cli.add_command(alerts)
+    cli.add_command(serve)
+    cli.add_command(users)
 
 
 _register_commands()

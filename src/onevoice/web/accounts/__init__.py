@@ -1,0 +1,1 @@
+"""Accounts: the role groups, the throttled login and the login audit trail."""

@@ -1,0 +1,118 @@
+"""Django settings for OneVoice; the environment-dependent part comes from :mod:`.config`.
+
+Security choices: Argon2id first among the password hashers; CSRF middleware on; a
+Content-Security-Policy on every response (:mod:`.security`); cookies HttpOnly and
+SameSite=Lax, and Secure whenever debug is off; ``X-Frame-Options: DENY``; no external
+CSS, JavaScript or fonts.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from onevoice.web.config import build_settings
+
+_env = build_settings(os.environ)
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR: Path = _env["DATA_DIR"]
+SECRET_KEY: str = _env["SECRET_KEY"]
+DEBUG: bool = _env["DEBUG"]
+ALLOWED_HOSTS: list[str] = _env["ALLOWED_HOSTS"]
+DATABASES = _env["DATABASES"]
+#: The DuckDB analytic store the pages read (read-only), or None.
+ONEVOICE_STORE: Path | None = _env["ONEVOICE_STORE"]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "onevoice.web.accounts",
+    "onevoice.web.audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "onevoice.web.security.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "onevoice.web.urls"
+WSGI_APPLICATION = "onevoice.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "onevoice.web.roles.roles_context",
+            ],
+        },
+    }
+]
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+# Cookies and headers. Secure cookies come from config (off only in debug).
+SESSION_COOKIE_SECURE: bool = _env["SESSION_COOKIE_SECURE"]
+CSRF_COOKIE_SECURE: bool = _env["CSRF_COOKIE_SECURE"]
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 12
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-ninja serves Swagger UI from its bundled static files ("ninja" is installed above),
+# never from a CDN.
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+}
