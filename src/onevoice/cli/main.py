@@ -276,6 +276,7 @@ def _register_commands() -> None:
     """Commands that live in their own modules (each imports its heavy parts lazily)."""
     from onevoice.cli.alerts_cmd import alerts
     from onevoice.cli.claims_cmd import claims
+    from onevoice.cli.disarm_cmd import disarm
     from onevoice.cli.factchecks_cmd import factchecks
     from onevoice.cli.serve_cmd import serve
     from onevoice.cli.users_cmd import users
@@ -285,6 +286,7 @@ def _register_commands() -> None:
     cli.add_command(alerts)
     cli.add_command(serve)
     cli.add_command(users)
+    cli.add_command(disarm)
 
 
 _register_commands()

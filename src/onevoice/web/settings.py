@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "ninja",
     "onevoice.web.accounts",
     "onevoice.web.audit",
+    "onevoice.web.cases",
 ]
 
 MIDDLEWARE = [
