@@ -369,7 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", type=Path, default=HERE / "data", help="data, stores, outputs")
     p.add_argument("--qut-venv", type=Path, default=HERE / ".venv-qut")
     p.add_argument("--reuse", action="store_true", help="reuse a loaded store / QUT database")
-    p.add_argument("--keep", action="store_true", help="keep the store and QUT database")
+    p.add_argument(
+        "--keep", action="store_true", help="keep the store and QUT database (implied by --reuse)"
+    )
     p.add_argument("--regenerate", action="store_true", help="rewrite the generated files")
     args = p.parse_args(argv)
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
@@ -435,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for line in notes:
         print(line)
-    if not args.keep:
+    if not (args.keep or args.reuse):  # --reuse means "the store is for more runs"
         shutil.rmtree(store, ignore_errors=True)
         for leftover in (qut_db, Path(f"{qut_db}-wal"), Path(f"{qut_db}-shm")):
             leftover.unlink(missing_ok=True)

@@ -14,10 +14,13 @@ Method (the numpy parts are in :mod:`onevoice.detect.minhash`):
    without ``#``, every run of digits becomes ``0``, strip punctuation, symbols (emoji) and
    control characters, collapse whitespace. Reposts (``repost_of IS NOT NULL``: duplicates
    by construction), posts without an account and texts shorter than ``min_chars`` after
-   normalisation are left out. Each distinct raw text is normalised once, and each
-   distinct normalised text is shingled and hashed once (DuckDB groups them: in the
-   benchmark's million posts, 661,000 texts are 526,000 distinct raw and 439,000 distinct
-   normalised ones).
+   normalisation are left out. Each distinct raw text (grouped by DuckDB) is normalised
+   once, and each distinct normalised text is shingled and hashed once, as soon as it is
+   first seen (in the benchmark's million posts, 661,000 texts are 526,000 distinct raw
+   and 439,000 distinct normalised ones). From :data:`_PROCESS_MIN` distinct raw texts
+   on, normalising runs in a child interpreter
+   (:class:`~onevoice.detect.minhash.ChildNormaliser`), on the other CPU while this
+   process hashes: it is pure Python, so in a thread it would hold the GIL.
 2. **Shingle**: word ``word_shingle``-grams ∪ character ``char_shingle``-grams, so scripts
    without spaces (Chinese, Japanese, Thai) and edits inside words are seen too; each
    shingle a stable 64-bit hash.
@@ -47,17 +50,20 @@ Method (the numpy parts are in :mod:`onevoice.detect.minhash`):
    post_id>``; groups whose posts all come from one account are dropped.
 
 Memory: the texts and their groupings live in DuckDB (which spills to disk); Python holds
-a few batches, the signatures of the distinct texts (``4·num_perm`` bytes each, plus their
-low bytes and ``8·b`` bytes of band hashes) and, for one band at a time, its candidate
-pairs in chunks, then the pairs that passed the low-byte filter (8 bytes each). The
-result does not depend on ``batch_size`` or the thread count (every step is per text or
-set-based) and is the same for the same ``seed``.
+a few batches, the distinct normalised texts (a dict from each to its node: about
+100 MB for 439,000 tweet-length texts), the signatures of the distinct texts
+(``4·num_perm`` bytes each, plus their low bytes and ``8·b`` bytes of band hashes) and,
+for one band at a time, its candidate pairs in chunks, then the pairs that passed the
+low-byte filter (8 bytes each). The result does not depend on ``batch_size``, the
+thread count or where the texts are normalised (every step is per text or set-based)
+and is the same for the same ``seed``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -68,10 +74,11 @@ import numpy as np
 import pyarrow as pa
 
 from onevoice.detect.minhash import (
+    ChildNormaliser,
     MinHasher,
     leader_groups,
     lsh_params,
-    normalise_text,
+    normalise_texts,
     shingle_hashes,
 )
 from onevoice.errors import UsageError
@@ -80,12 +87,17 @@ __all__ = ["BUCKET_ANCHORS", "near_duplicate_items"]
 
 #: In an LSH bucket of more distinct signatures, each is compared with this many only.
 BUCKET_ANCHORS = 100
-#: Candidate pairs verified per numpy step, and nodes band-hashed per step.
-_PAIR_CHUNK = 200_000
+#: Candidate pairs verified per numpy step, and nodes band-hashed per step. Small steps
+#: reuse freed memory instead of asking the kernel for fresh zeroed pages: at 1M posts,
+#: 20,000 pairs instead of 200,000 took the filter's system time from 3 s to 1.2 s.
+_PAIR_CHUNK = 20_000
 _NODE_CHUNK = 20_000
+#: From this many distinct raw texts on, they are normalised in a child process (started
+#: afresh, about 0.3 s), overlapped with the hashing; below, in this thread.
+_PROCESS_MIN = 100_000
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PREFIX = "ov__cotext_"
-_WORK = ("raw", "norm", "uniq", "key", "post", "comp")
+_WORK = ("raw", "norm", "key", "post", "comp")
 
 
 def near_duplicate_items(
@@ -144,28 +156,24 @@ def near_duplicate_items(
                   AND text <> ''
                 GROUP BY text
             );
-            CREATE OR REPLACE TEMP TABLE {w["norm"]} (rid BIGINT, norm VARCHAR);
+            CREATE OR REPLACE TEMP TABLE {w["norm"]} (rid BIGINT, nid BIGINT);
             CREATE OR REPLACE TEMP TABLE {w["key"]} (nid BIGINT, sig_key UBIGINT);
             """,
         )
-        # Pass 1: normalise each distinct text once.
-        for rid, raw in _chunks(con, w["raw"], "text", batch_size):
-            norm = [normalise_text(t or "") for t in raw.to_pylist()]
-            keep = pa.array([len(t) >= max(min_chars, 1) for t in norm], pa.bool_())
-            _insert(con, w["norm"], {"rid": rid.filter(keep), "norm": pa.array(norm).filter(keep)})
-        _run(
-            con,
-            f"""
-            CREATE OR REPLACE TEMP TABLE {w["uniq"]} AS
-            SELECT row_number() OVER () AS id, norm, rids
-            FROM (SELECT norm, list(rid) AS rids FROM {w["norm"]} GROUP BY norm)
-            """,
-        )
-        # Pass 2: hash each distinct normalised text once; batches go to worker threads
-        # (numpy releases the GIL) while this one reads the next batch and stores keys.
+        # Each distinct raw text is normalised once (in a child process when there are
+        # many), each distinct normalised text hashed once (in worker threads: numpy
+        # releases the GIL) as soon as it is first seen; this thread reads, deduplicates
+        # and stores. A text's node ``nid`` is its rank of first sight.
         key_parts: list[np.ndarray] = []
         sig_parts: list[np.ndarray] = []
         one = MinHasher(num_perm, seed, threads=1)  # the same functions, one thread each
+        seen: dict[str, int] = {}
+        fresh: list[str] = []
+        # Hashing takes about 12 KB of numpy temporaries a text, against about 1 KB for
+        # normalising: each thread's batch is a fifth of batch_size. (A twentieth hashed
+        # 10 % faster alone but made the whole 5 % slower: four times the inserts and
+        # GIL hand-overs.)
+        size = max(1, batch_size // 5)
 
         def signatures(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
             hashes, owners = shingle_hashes(
@@ -174,38 +182,75 @@ def near_duplicate_items(
             sig = one.signatures(hashes, owners, len(texts))
             return one.keys(sig), sig
 
-        pending: deque[tuple[pa.Array[Any], Future[tuple[np.ndarray, np.ndarray]]]] = deque()
+        hashing: deque[tuple[int, Future[tuple[np.ndarray, np.ndarray]]]] = deque()
+        normalising: deque[tuple[pa.Array[Any], list[str], Future[list[str]]]] = deque()
 
         def store_oldest() -> None:
-            nid, job = pending.popleft()
+            start, job = hashing.popleft()
             keys, sig = job.result()
-            _insert(con, w["key"], {"nid": nid, "sig_key": pa.array(keys)})
+            nids = pa.array(np.arange(start, start + len(keys), dtype=np.int64))
+            _insert(con, w["key"], {"nid": nids, "sig_key": pa.array(keys)})
             key_parts.append(keys)
             sig_parts.append(sig)
 
-        with ThreadPoolExecutor(hasher.threads) as pool:
-            # Hashing takes about 12 KB of numpy temporaries a text, against about 1 KB for
-            # normalising: each thread's batch is a fifth of batch_size.
-            size = max(1, batch_size // 5)
-            for nid, distinct in _chunks(con, w["uniq"], "norm", size):
-                texts = [t or "" for t in distinct.to_pylist()]
-                pending.append((nid, pool.submit(signatures, texts)))
-                if len(pending) > hasher.threads:
-                    store_oldest()
-            while pending:
+        def submit(texts: list[str], start: int) -> None:
+            hashing.append((start, pool.submit(signatures, texts)))
+            if len(hashing) > hasher.threads:
+                store_oldest()
+
+        def take_oldest() -> None:
+            nonlocal fresh
+            rid, texts, job = normalising.popleft()
+            try:
+                norms = job.result()
+            except OSError:  # the child could not start or died: normalise here
+                norms = normalise_texts(texts)
+            nids = []
+            for t in norms:
+                if len(t) < least:
+                    nids.append(-1)
+                    continue
+                nid = seen.get(t)
+                if nid is None:
+                    nid = seen[t] = len(seen)
+                    fresh.append(t)
+                nids.append(nid)
+            ids = np.asarray(nids, dtype=np.int64)
+            keep = ids >= 0
+            _insert(con, w["norm"], {"rid": rid.filter(pa.array(keep)), "nid": pa.array(ids[keep])})
+            while len(fresh) >= size:
+                submit(fresh[:size], len(seen) - len(fresh))
+                fresh = fresh[size:]
+
+        least = max(min_chars, 1)
+        total = _count(con, w["raw"])
+        with contextlib.ExitStack() as stack:
+            pool = stack.enter_context(ThreadPoolExecutor(hasher.threads))
+            child = None
+            if total >= _PROCESS_MIN and sys.executable:
+                with contextlib.suppress(OSError):  # no child: normalise here
+                    child = stack.enter_context(ChildNormaliser())
+            for rid, raw in _chunks(con, w["raw"], "text", batch_size):
+                texts = [t or "" for t in raw.to_pylist()]
+                normalising.append((rid, texts, _normalised(child, texts)))
+                if len(normalising) > 1:
+                    take_oldest()
+            while normalising:
+                take_oldest()
+            if fresh:
+                submit(fresh, len(seen) - len(fresh))
+            while hashing:
                 store_oldest()
         _run(
             con,
             f"""
             CREATE OR REPLACE TEMP TABLE {w["post"]} AS
             WITH x AS (
-                SELECT k.sig_key, unnest(u.rids) AS rid
-                FROM {w["uniq"]} u JOIN {w["key"]} k ON k.nid = u.id
-            ), y AS (
-                SELECT x.sig_key, unnest(r.posts) AS p
-                FROM x JOIN {w["raw"]} r ON r.id = x.rid
+                SELECT k.sig_key, unnest(r.posts) AS p
+                FROM {w["raw"]} r JOIN {w["norm"]} m ON m.rid = r.id
+                JOIN {w["key"]} k ON k.nid = m.nid
             )
-            SELECT p.post_id AS post_id, p.account_id AS account_id, sig_key FROM y
+            SELECT p.post_id AS post_id, p.account_id AS account_id, sig_key FROM x
             """,
         )
         # Equal signatures (in practice: equal texts) are one node; nodes in key order.
@@ -272,12 +317,25 @@ def _chunks(
     one open result at a time, and a TEMP table is seen by its own connection only. (The
     ids are a column, not ``rowid``: rows written inside an open transaction have row ids
     from 2⁶² up.)"""
-    total = int(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])
+    total = _count(con, name)
     for lo in range(0, total, size):
         chunk = con.sql(
             f"SELECT id, {column} FROM {name} WHERE id > {lo} AND id <= {lo + size} ORDER BY id"
         ).to_arrow_table()
         yield chunk.column(0).combine_chunks(), chunk.column(1).combine_chunks()
+
+
+def _count(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])
+
+
+def _normalised(child: ChildNormaliser | None, texts: list[str]) -> Future[list[str]]:
+    """The normalised ``texts``: from ``child``, or here and now (a finished future)."""
+    if child is not None:
+        return child.submit(texts)
+    done: Future[list[str]] = Future()
+    done.set_result(normalise_texts(texts))
+    return done
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, Any]) -> None:
@@ -296,7 +354,8 @@ def _groups(
     """Leader-group label (a node index) of each node, from its ``(nodes, num_perm)``
     signatures (rows in key order).
 
-    Band by band (bands in parallel threads): the nodes are sorted by (band hash, index);
+    Band by band (bands, band hashing and verification in parallel threads): the nodes are
+    sorted by (band hash, index);
     each bucket of two or more gives the pairs of its first :data:`BUCKET_ANCHORS` members
     with every later member, and a pair is dropped at once unless the low bytes of at
     least ``need`` slots agree (equal slots have equal low bytes, so this never drops a
@@ -305,41 +364,47 @@ def _groups(
     n, num_perm = sigs.shape
     need = int(np.ceil(threshold * num_perm - 1e-9))  # equal slots for estimate ≥ threshold
     low = sigs.astype(np.uint8)
-    band_hash = np.concatenate(
-        [np.zeros((0, bands), np.uint64)]
-        + [
-            hasher.band_hashes(sigs[i : i + _NODE_CHUNK], bands, rows)
-            for i in range(0, n, _NODE_CHUNK)
-        ]
-    )
+
+    def banded(i: int) -> np.ndarray:
+        return hasher.band_hashes(sigs[i : i + _NODE_CHUNK], bands, rows)
 
     def one_band(band: int) -> np.ndarray:
         order = np.argsort(band_hash[:, band], kind="stable")  # ties by index
         found = [np.zeros(0, dtype=np.int64)]
         for left, right in _bucket_pairs(band_hash[order, band], order):
-            maybe = np.count_nonzero(low[left] == low[right], axis=1) >= need
+            maybe = _equal_slots(low, left, right) >= need
             found.append(left[maybe] * n + right[maybe])
         return np.concatenate(found)
 
-    with ThreadPoolExecutor(min(hasher.threads, bands)) as pool:
+    def verified(i: int) -> np.ndarray:
+        j = i + _PAIR_CHUNK
+        return np.flatnonzero(_equal_slots(sigs, left[i:j], right[i:j]) >= need) + i
+
+    with ThreadPoolExecutor(hasher.threads) as pool:
+        parts = pool.map(banded, range(0, n, _NODE_CHUNK))
+        band_hash = np.concatenate([np.zeros((0, bands), np.uint64), *parts])
         pairs = np.sort(np.concatenate([np.zeros(0, np.int64), *pool.map(one_band, range(bands))]))
-    # Each pair once (sorting then masking: numpy's unique is far slower here).
-    pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])] if len(pairs) else pairs
-    left, right = pairs // max(n, 1), pairs % max(n, 1)
-    ok = np.concatenate(
-        [np.zeros(0, np.int64)]
-        + [
-            np.flatnonzero(
-                np.count_nonzero(
-                    sigs[left[i : i + _PAIR_CHUNK]] == sigs[right[i : i + _PAIR_CHUNK]], axis=1
-                )
-                >= need
-            )
-            + i
-            for i in range(0, len(pairs), _PAIR_CHUNK)
-        ]
-    )
+        # Each pair once (sorting then masking: numpy's unique is far slower here).
+        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])] if len(pairs) else pairs
+        left, right = pairs // max(n, 1), pairs % max(n, 1)
+        chunks = pool.map(verified, range(0, len(pairs), _PAIR_CHUNK))
+        ok = np.concatenate([np.zeros(0, np.int64), *chunks])
     return leader_groups(n, left[ok], right[ok])
+
+
+def _equal_slots(sigs: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The number of equal slots of rows ``left[i]`` and ``right[i]`` of ``sigs``.
+
+    The boolean matrix of equal slots is read as 64-bit words and their set bits counted
+    (a ``True`` is one set bit): ``np.count_nonzero`` along an axis is about twice as slow.
+    (Rows are padded with unequal slots to a multiple of 8 bytes, if need be.)"""
+    eq = np.equal(np.take(sigs, left, axis=0), np.take(sigs, right, axis=0))
+    pad = -eq.shape[1] % 8
+    if pad:
+        eq = np.concatenate([eq, np.zeros((len(eq), pad), dtype=bool)], axis=1)
+    words = np.ascontiguousarray(eq).view(np.uint64)
+    counts: np.ndarray = np.add.reduce(np.bitwise_count(words), axis=1, dtype=np.int64)
+    return counts
 
 
 def _bucket_pairs(hashes: np.ndarray, nodes: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -371,7 +436,7 @@ def _bucket_pairs(hashes: np.ndarray, nodes: np.ndarray) -> Iterator[tuple[np.nd
 def _cleanup(con: duckdb.DuckDBPyConnection, w: dict[str, str]) -> None:
     with contextlib.suppress(duckdb.Error):
         con.unregister(w["comp"])
-    for name in ("raw", "norm", "uniq", "key", "post"):
+    for name in ("raw", "norm", "key", "post"):
         _run(con, f"DROP TABLE IF EXISTS {w[name]}")
 
 
