@@ -56,15 +56,7 @@ def features(c: Candidate) -> list[float]:
 
 
 def fixture_rows() -> tuple[list[Entry], list[dict[str, str]], dict[str, fixtures.TruthRow]]:
-    feed = json.loads(fixtures.factchecks_path().read_text(encoding="utf-8"))
-    entries = []
-    for el in feed["dataFeedElement"]:
-        cr = el.get("item", el)
-        apps = [a["url"] if isinstance(a, dict) else a for a in cr["itemReviewed"]["appearance"]]
-        urls = tuple(u for u in (canonical_url(x) for x in [cr["url"], *apps]) if u)
-        entries.append(
-            Entry(cr["url"], cr["claimReviewed"], cr.get("headline"), urls, cr["inLanguage"])
-        )
+    entries = fixtures.entries()
     with fixtures.posts_path().open(encoding="utf-8", newline="") as f:
         posts = list(csv.DictReader(f))
     return entries, posts, {t.post_id: t for t in fixtures.truth()}

@@ -14,7 +14,7 @@ import pytest
 from onevoice.claims import fixtures
 from onevoice.claims.embed import get_embedder
 from onevoice.claims.library import import_factchecks
-from onevoice.claims.match import MIN_SCORE, Candidate, Entry, Matcher
+from onevoice.claims.match import MIN_SCORE, Candidate, Matcher
 from onevoice.claims.reviews import current_status, review_match
 from onevoice.claims.run import latest_match_run, match_store, write_matches_csv
 from onevoice.errors import InputError
@@ -23,20 +23,9 @@ from onevoice.ingest.pipeline import ingest_file
 from onevoice.store import Store
 
 
-def _entries() -> list[Entry]:
-    feed = json.loads(fixtures.factchecks_path().read_text(encoding="utf-8"))
-    out = []
-    for el in feed["dataFeedElement"]:
-        cr = el.get("item", el)
-        apps = [a["url"] if isinstance(a, dict) else a for a in cr["itemReviewed"]["appearance"]]
-        urls = tuple(u for u in (canonical_url(x) for x in [cr["url"], *apps]) if u)
-        out.append(Entry(cr["url"], cr["claimReviewed"], cr.get("headline"), urls, "en"))
-    return out
-
-
 @pytest.fixture(scope="module")
 def ranked() -> tuple[Matcher, list[dict[str, str]], list[list[Candidate]]]:
-    m = Matcher(_entries(), embedder=get_embedder())
+    m = Matcher(fixtures.entries(), embedder=get_embedder())
     with fixtures.posts_path().open(encoding="utf-8", newline="") as f:
         posts = list(csv.DictReader(f))
     urls = [tuple(u for u in map(canonical_url, p["urls"].split()) if u) for p in posts]

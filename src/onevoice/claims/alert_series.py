@@ -128,7 +128,7 @@ def newest_runs(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
         # as onevoice.detect.run.latest_run
         "detect": one(
             "SELECT run_id FROM detect_runs WHERE finished_at IS NOT NULL "
-            "ORDER BY started_at DESC LIMIT 1"
+            "ORDER BY started_at DESC, run_id DESC LIMIT 1"
         ),
     }
 

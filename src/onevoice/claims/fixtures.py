@@ -37,10 +37,14 @@ Example:
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from onevoice.claims.match import Entry
 
 __all__ = [
     "DATA_DIR",
@@ -48,6 +52,7 @@ __all__ = [
     "LANGS",
     "Kind",
     "TruthRow",
+    "entries",
     "factchecks_path",
     "posts_path",
     "read_truth",
@@ -149,3 +154,20 @@ def truth() -> list[TruthRow]:
         ValueError: the shipped file is broken (see :func:`read_truth`).
     """
     return list(_shipped_truth())
+
+
+def entries() -> list[Entry]:
+    """The fixture feed as matcher entries, id = the review's URL (as ``factcheck_url``)."""
+    from onevoice.claims.match import Entry
+    from onevoice.ingest.normalise import canonical_url
+
+    feed = json.loads(factchecks_path().read_text(encoding="utf-8"))
+    out = []
+    for el in feed["dataFeedElement"]:
+        cr = el.get("item", el)
+        apps = [a["url"] if isinstance(a, dict) else a for a in cr["itemReviewed"]["appearance"]]
+        urls = tuple(u for u in (canonical_url(x) for x in [cr["url"], *apps]) if u)
+        out.append(
+            Entry(cr["url"], cr["claimReviewed"], cr.get("headline"), urls, cr["inLanguage"])
+        )
+    return out

@@ -22,7 +22,6 @@ __all__ = [
     "MATCHED_SQL",
     "Post",
     "candidates",
-    "latest_detect_run",
     "network_members",
     "parse_window",
     "window_end",
@@ -116,14 +115,6 @@ def window_start(ts: datetime, win: timedelta | None, posts: list[Post]) -> date
 
 def window_end(start: datetime, win: timedelta | None, posts: list[Post]) -> datetime:
     return posts[-1].ts if win is None else start + win
-
-
-def latest_detect_run(store: Store) -> str | None:
-    row = store.execute(
-        "SELECT run_id FROM detect_runs WHERE finished_at IS NOT NULL "
-        "ORDER BY started_at DESC, run_id DESC LIMIT 1"
-    ).fetchone()
-    return None if row is None else str(row[0])
 
 
 def network_members(store: Store, run_id: str | None) -> dict[str, int]:

