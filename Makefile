@@ -3,9 +3,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STORE  ?= demo-store
+WEB    ?= demo-web
+SHARED ?= $(or $(ONEVOICE_SHARED),../shared)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 DEMO_FILES := $(sort $(filter-out %ground_truth.json,$(wildcard demo/data/*)))
 
-.PHONY: demo test lint typecheck unit bench demo-data clean browser-deps
+.PHONY: demo demo-web test lint typecheck unit bench demo-data clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +17,11 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+# axe-core for the accessibility checks in the browser tests (package-lock.json pins it)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## demo: set up, build the demo store from the bundled demo data, and summarise it
@@ -37,6 +46,20 @@ demo: $(VENV)/.installed
 	@echo "The demo store is in $(abspath $(STORE)); try: $(BIN)/onevoice query --store $(STORE) \"SELECT * FROM networks\""
 	@echo "The coordination report: file://$(abspath $(STORE))/detect/report.html"
 	@echo "Fact-check matches to review: $(abspath $(STORE))/matches.csv (onevoice claims review …)"
+	@echo
+	$(MAKE) --no-print-directory demo-web
+
+## demo-web: the web application on the demo store, with DISARM loaded and one account per role
+demo-web: $(VENV)/.installed
+	rm -rf $(WEB)
+	$(BIN)/onevoice disarm load --data $(WEB) $(SHARED)/data/disarm/
+	@$(BIN)/onevoice users demo --data $(WEB) > $(WEB)/demo-accounts.tsv
+	@echo
+	@echo "Demo accounts (username = role; also in $(abspath $(WEB))/demo-accounts.tsv):"
+	@awk -F'\t' '{ printf "  %-14s %s\n", $$1, $$2 }' $(WEB)/demo-accounts.tsv
+	@echo
+	@echo "Open http://$(HOST):$(PORT)/ and log in (Ctrl-C stops the server)."
+	$(BIN)/onevoice serve --host $(HOST) --port $(PORT) --store $(STORE) --data $(WEB)
 
 ## test: lint, type-check and run the whole suite
 test: lint typecheck unit
@@ -48,7 +71,7 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-unit: $(VENV)/.installed
+unit: $(VENV)/.installed node_modules/.installed
 	$(BIN)/pytest -q
 
 ## bench: ingest throughput against the QUT toolkit (1M posts; BENCH_POSTS to change)
@@ -64,4 +87,4 @@ browser-deps:
 	bash .ci/browser-deps
 
 clean:
-	rm -rf $(STORE) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(STORE) $(WEB) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
+
+import pytest
 
 from onevoice.web.config import build_settings
 
@@ -60,3 +63,16 @@ def test_argon2_is_the_first_hasher() -> None:
     from django.conf import settings
 
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_the_database_asked_for() -> None:
+    """``.ci/run`` runs the web tests again on PostgreSQL: make sure that run really does."""
+    from django.db import connection
+
+    wanted = os.environ.get("ONEVOICE_TEST_DATABASE_URL", "sqlite://")
+    expected = "postgresql" if wanted.startswith(("postgres://", "postgresql://")) else "sqlite"
+    assert connection.vendor == expected
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+        assert cur.fetchone() == (1,)

@@ -280,6 +280,7 @@ def _register_commands() -> None:
     from onevoice.cli.factchecks_cmd import factchecks
     from onevoice.cli.serve_cmd import serve
     from onevoice.cli.users_cmd import users
+    from onevoice.cli.worker_cmd import worker
 
     cli.add_command(factchecks)
     cli.add_command(claims)
@@ -287,6 +288,7 @@ def _register_commands() -> None:
     cli.add_command(serve)
     cli.add_command(users)
     cli.add_command(disarm)
+    cli.add_command(worker)
 
 
 _register_commands()

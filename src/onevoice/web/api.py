@@ -34,6 +34,7 @@ ERROR_CODES: dict[int, str] = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     422: "invalid_input",
     429: "throttled",
     500: "internal_error",
@@ -134,3 +135,17 @@ def dashboard(request: HttpRequest) -> Dashboard:
     data = load_dashboard(settings.ONEVOICE_STORE)
     audit(request, "view", "dashboard", detect_run=data.detect_run, via="api")
     return data
+
+
+def _mount_routers() -> None:
+    """The page packages' routers: ``/api/networks``, ``/api/cases``, ``/api/jobs``."""
+    from onevoice.web.cases.api import router as cases_router
+    from onevoice.web.explorer.api import router as explorer_router
+    from onevoice.web.jobs.api import router as jobs_router
+
+    api.add_router("/networks", explorer_router)
+    api.add_router("/cases", cases_router)
+    api.add_router("/jobs", jobs_router)
+
+
+_mount_routers()

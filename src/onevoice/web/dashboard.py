@@ -86,46 +86,49 @@ def load_dashboard(store_path: Path | None, limit: int = LIMIT) -> Dashboard:
     """
     if store_path is None:
         return Dashboard(status="no_store", message="No analytic store is configured.")
-    from onevoice.store import Store
+    from onevoice.web.storecache import cached_read
 
     if not (store_path / "onevoice.duckdb").exists():
         return Dashboard(status="no_store", message=f"There is no store at {store_path} yet.")
     try:
-        store = Store(store_path, read_only=True, memory_limit="512MB")
+        return cached_read(store_path, ("dashboard", limit), lambda s: _read(s, limit))
     except StoreError as exc:
         return Dashboard(status="unavailable", message=exc.message)
-    with store:
-        con = store.con
-        imports = _rows(
+
+
+def _read(store: Any, limit: int) -> Dashboard:
+    """The panels, from an open store; networks of the newest *finished* detect run."""
+    from onevoice.detect.run import latest_run
+
+    con = store.con
+    imports = _rows(
+        con,
+        "SELECT import_id, source_file, format, finished_at, records_read, posts_added,"
+        " rejected FROM imports ORDER BY finished_at DESC, import_id LIMIT ?",
+        [limit],
+    )
+    run_id = latest_run(store)
+    networks = (
+        _rows(
             con,
-            "SELECT import_id, source_file, format, finished_at, records_read, posts_added,"
-            " rejected FROM imports ORDER BY finished_at DESC, import_id LIMIT ?",
-            [limit],
+            "SELECT network_id, size, kinds, hubs, edges, first_ts, last_ts FROM networks"
+            " WHERE run_id = ? ORDER BY network_id LIMIT ?",
+            [run_id, limit],
         )
-        run = con.execute(
-            "SELECT run_id FROM detect_runs ORDER BY started_at DESC, run_id DESC LIMIT 1"
-        ).fetchone()
-        networks = (
-            _rows(
-                con,
-                "SELECT network_id, size, kinds, hubs, edges, first_ts, last_ts FROM networks"
-                " WHERE run_id = ? ORDER BY network_id LIMIT ?",
-                [run[0], limit],
-            )
-            if run
-            else []
-        )
-        alerts = _rows(
-            con,
-            "SELECT alert_id, subject_kind, label, start_ts, end_ts, ongoing, posts, expected,"
-            " weight FROM alerts WHERE run_id = (SELECT run_id FROM alerts"
-            " ORDER BY raised_at DESC, run_id DESC LIMIT 1)"
-            " ORDER BY ongoing DESC, weight DESC, alert_id LIMIT ?",
-            [limit],
-        )
+        if run_id
+        else []
+    )
+    alerts = _rows(
+        con,
+        "SELECT alert_id, subject_kind, label, start_ts, end_ts, ongoing, posts, expected,"
+        " weight FROM alerts WHERE run_id = (SELECT run_id FROM alerts"
+        " ORDER BY raised_at DESC, run_id DESC LIMIT 1)"
+        " ORDER BY ongoing DESC, weight DESC, alert_id LIMIT ?",
+        [limit],
+    )
     return Dashboard(
         status="ok",
-        detect_run=run[0] if run else None,
+        detect_run=run_id,
         imports=[ImportRow(**r) for r in imports],
         networks=[NetworkRow(**r) for r in networks],
         alerts=[AlertRow(**r) for r in alerts],

@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "onevoice.web.accounts",
     "onevoice.web.audit",
     "onevoice.web.cases",
+    "django_tasks",
+    "django_tasks_db",
+    "onevoice.web.jobs",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +65,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "onevoice.web.roles.roles_context",
             ],
+            "builtins": ["onevoice.web.templatetags"],
         },
     }
 ]
@@ -107,6 +111,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (django-tasks; the database backend of django-tasks-db, run by
+# ``onevoice worker``). ``ONEVOICE_TASKS=immediate`` runs them inside the request instead.
+TASKS = _env["TASKS"]
+
+# Uploads: every uploaded file is streamed in 64 KiB chunks to DATA_DIR/uploads/.partial,
+# hashed while it is written and refused past MAX_UPLOAD_BYTES (ONEVOICE_MAX_UPLOAD_MB);
+# never held whole in memory, whatever its size.
+MAX_UPLOAD_BYTES: int = _env["MAX_UPLOAD_BYTES"]
+UPLOAD_DIR: Path = DATA_DIR / "uploads"
+FILE_UPLOAD_HANDLERS = ["onevoice.web.jobs.uploads.StreamingUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 # django-ninja serves Swagger UI from its bundled static files ("ninja" is installed above),
 # never from a CDN.

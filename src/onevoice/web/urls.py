@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from onevoice.web import views
 from onevoice.web.api import api
@@ -13,6 +13,9 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("networks/", include("onevoice.web.explorer.urls")),
+    path("cases/", include("onevoice.web.cases.urls")),
+    path("jobs/", include("onevoice.web.jobs.urls")),
     path("api/", api.urls),
     path("static/<path:path>", views.static, name="static"),
 ]

@@ -30,8 +30,10 @@ from onevoice.web.cases.workflow import check_editable, record_version
 
 __all__ = [
     "MAX_EDGES",
+    "NetworkNotFound",
     "attach_copy",
     "attach_network",
+    "detach_evidence",
     "network_copy",
     "rate_evidence",
     "validate_rating",
@@ -39,6 +41,10 @@ __all__ = [
 
 #: Heaviest internal edges copied with a network (the rest are counted, not copied).
 MAX_EDGES = 100
+
+
+class NetworkNotFound(OneVoiceError):
+    """The store has no such network (a page answers 404 Not Found)."""
 
 
 def _jsonable(value: Any) -> Any:
@@ -70,13 +76,13 @@ def network_copy(
     """Everything about one network worth freezing into a case, as JSON-ready data.
 
     Raises:
-        OneVoiceError: there is no such network in the store.
+        NetworkNotFound: there is no such network in the store.
     """
     nets = _rows(
         store, "SELECT * FROM networks WHERE run_id = ? AND network_id = ?", [run_id, network_id]
     )
     if not nets:
-        raise OneVoiceError(
+        raise NetworkNotFound(
             f"no network {network_id} in detect run {run_id!r}",
             hint='list them: onevoice query "SELECT run_id, network_id, size FROM networks"',
         )
@@ -266,3 +272,17 @@ def rate_evidence(
             evidence.case, user, "rate evidence", f"{evidence.ref}: {evidence.admiralty}"
         )
     return evidence
+
+
+def detach_evidence(evidence: Evidence, user: Any) -> None:
+    """Remove a piece of evidence from its draft case (the history keeps it).
+
+    Raises:
+        CasePermissionError, TransitionRefused: as for :func:`attach_network`.
+    """
+    case = evidence.case
+    check_editable(case, user)
+    with transaction.atomic():
+        ref, kind = evidence.ref, evidence.kind
+        evidence.delete()
+        record_version(case, user, f"detach {kind}", ref)

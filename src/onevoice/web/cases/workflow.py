@@ -13,10 +13,12 @@ accounts and judgements, so a case shows its whole history.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from onevoice.errors import OneVoiceError, UsageError
 from onevoice.web.audit.models import audit
@@ -28,6 +30,7 @@ from onevoice.web.cases.models import (
     CaseTechnique,
     CaseVersion,
     DisarmTechnique,
+    Evidence,
     Judgement,
 )
 from onevoice.web.roles import has_role
@@ -36,13 +39,18 @@ __all__ = [
     "CasePermissionError",
     "TransitionRefused",
     "add_judgement",
+    "allowed_moves",
     "check_editable",
     "create_case",
+    "find_or_create_actor",
     "mark_account",
     "record_version",
+    "remove_judgement",
+    "remove_technique",
     "snapshot",
     "tag_technique",
     "transition",
+    "update_case",
 ]
 
 #: The verb recorded in the history for each move.
@@ -116,7 +124,9 @@ def snapshot(case: Case) -> dict[str, Any]:
 
 
 def record_version(case: Case, user: Any, action: str, comment: str = "") -> CaseVersion:
-    """Append a snapshot of ``case`` to its history and audit the change."""
+    """Append a snapshot of ``case`` to its history, mark it changed and audit the change."""
+    case.updated_at = timezone.now()
+    Case.objects.filter(pk=case.pk).update(updated_at=case.updated_at)
     last = case.versions.order_by("-number").values_list("number", flat=True).first()
     version: CaseVersion = CaseVersion.objects.create(
         case=case,
@@ -211,6 +221,22 @@ def transition(case: Case, to: str, user: Any, comment: str = "") -> CaseVersion
     return version
 
 
+def allowed_moves(case: Case, user: Any) -> list[tuple[str, str]]:
+    """The moves ``user`` may make on ``case`` now, as (to status, action verb) pairs.
+
+    A reviewer is never offered approve or reject on a case they created; :func:`transition`
+    refuses those moves anyway.
+    """
+    moves = []
+    for (src, to), role in vocab.TRANSITIONS.items():
+        if src != case.status or not has_role(user, role):
+            continue
+        if role == "reviewer" and case.created_by_id == user.pk:
+            continue
+        moves.append((to, _ACTIONS[(src, to)]))
+    return moves
+
+
 def tag_technique(
     case: Case, technique: DisarmTechnique, user: Any, note: str = ""
 ) -> CaseTechnique:
@@ -234,8 +260,11 @@ def add_judgement(
     confidence: str,
     rationale: str,
     subject: str = "",
+    evidence: Iterable[Evidence] = (),
 ) -> Judgement:
     """Attribute the case's activity (or ``subject``) to ``actor``, ICD 203 style.
+
+    ``evidence`` is the case's evidence the judgement rests on.
 
     Raises:
         UsageError: an unknown likelihood word or confidence level, or no rationale.
@@ -259,6 +288,10 @@ def add_judgement(
             rationale=rationale,
             created_by=user,
         )
+        items = list(evidence)
+        if any(e.case_id != case.pk for e in items):
+            raise UsageError("a judgement can only rest on its own case's evidence")
+        judgement.evidence.set(items)
         record_version(case, user, "add judgement", actor.name)
     return judgement
 
@@ -287,3 +320,80 @@ def mark_account(
         )
         record_version(case, user, "mark account", account_id)
     return marking
+
+
+def update_case(
+    case: Case,
+    user: Any,
+    *,
+    title: str | None = None,
+    summary: str | None = None,
+    tlp: str | None = None,
+) -> Case:
+    """Change the title, summary or TLP marking of a draft case (None: leave as it is).
+
+    Raises:
+        UsageError: an empty title or an unknown TLP marking.
+        CasePermissionError, TransitionRefused: as for :func:`check_editable`.
+    """
+    if title is not None and not title.strip():
+        raise UsageError("a case needs a title")
+    if tlp is not None and tlp not in vocab.TLP:
+        raise UsageError(f"unknown TLP marking {tlp!r}", hint=f"one of {', '.join(vocab.TLP)}")
+    with transaction.atomic():
+        check_editable(case, user)
+        changed = []
+        for field, value in (("title", title), ("summary", summary), ("tlp", tlp)):
+            if value is not None:
+                value = value.strip() if field == "title" else value
+                if getattr(case, field) != value:
+                    setattr(case, field, value)
+                    changed.append(field)
+        if changed:
+            case.save(update_fields=[*changed, "updated_at"])
+            record_version(case, user, "edit", ", ".join(changed))
+    return case
+
+
+def remove_technique(case: Case, tag: CaseTechnique, user: Any) -> None:
+    """Remove a DISARM technique from a draft case."""
+    if tag.case_id != case.pk:
+        raise UsageError(f"technique {tag.external_id} is not tagged on case {case.pk}")
+    with transaction.atomic():
+        check_editable(case, user)
+        tag.delete()
+        record_version(case, user, "remove technique", tag.external_id)
+
+
+def remove_judgement(case: Case, judgement: Judgement, user: Any) -> None:
+    """Remove an attribution judgement from a draft case."""
+    if judgement.case_id != case.pk:
+        raise UsageError(f"judgement {judgement.pk} is not part of case {case.pk}")
+    with transaction.atomic():
+        check_editable(case, user)
+        name = judgement.actor.name
+        judgement.delete()
+        record_version(case, user, "remove judgement", name)
+
+
+def find_or_create_actor(name: str, user: Any, category: str = "unknown") -> Actor:
+    """The actor called ``name``, created with ``category`` when new (analysts only).
+
+    An existing actor keeps its category: actors are shared between cases.
+
+    Raises:
+        UsageError: an empty name or an unknown EEAS category.
+    """
+    _require(user, "analyst", "add an actor")
+    if not name.strip():
+        raise UsageError("an actor needs a name")
+    if category not in vocab.ACTOR_CATEGORIES:
+        raise UsageError(
+            f"unknown actor category {category!r}",
+            hint=f"one of {', '.join(vocab.ACTOR_CATEGORIES)}",
+        )
+    actor: Actor
+    actor, created = Actor.objects.get_or_create(name=name.strip(), defaults={"category": category})
+    if created:
+        audit(None, "create", "actor", actor.pk, user=user, name=actor.name, category=category)
+    return actor

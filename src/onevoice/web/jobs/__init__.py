@@ -1,0 +1,1 @@
+"""Uploads of platform exports and the background jobs (ingest, detect, match)."""
