@@ -62,7 +62,7 @@ def _reference(hasher: OnePermutationHasher, shingles: list[int]) -> list[int]:
     return out
 
 
-@pytest.mark.parametrize("num_perm", [128, 100, 16])
+@pytest.mark.parametrize("num_perm", [128, 100, 16, 2, 1])
 def test_signatures_follow_the_definition(num_perm: int) -> None:
     rng = np.random.default_rng(3)
     sizes = [0, 1, 3, 20, 60, 200, 0, 5]

@@ -3,16 +3,9 @@
 The pieces :func:`onevoice.detect.co_text.near_duplicate_items` is built from, each usable
 on its own:
 
-- :func:`normalise_text`: NFKC, case-folded, URLs and @mentions dropped, the ``#`` of
-  hashtags dropped (the tag's word stays), every run of digits one ``0``, punctuation,
-  symbols (emoji) and control/format characters stripped, whitespace collapsed.
-  :class:`ChildNormaliser` runs it in a child interpreter (pure Python holds the GIL; the
-  hashing threads' numpy calls would queue behind it).
-- :func:`shingle_hashes`: the union of word ``w``-grams (scripts written with spaces) and
-  character ``k``-grams (scripts without spaces, such as Chinese, Japanese or Thai, and small
-  edits inside words), each as a stable 64-bit hash: a polynomial hash of the code points
-  (mod 2⁶⁴) through MurmurHash3's 64-bit finaliser, computed for a whole batch at once. It
-  does not depend on the process (unlike Python's salted ``hash()``) nor on the batch.
+- :mod:`onevoice.detect.textnorm` (:func:`normalise_text`, :class:`ChildNormaliser`) and
+  :mod:`onevoice.detect.shingles` (:func:`shingle_hashes`), re-exported here: the texts
+  normalised, then their word and character shingles as stable 64-bit hashes.
 - :class:`MinHasher`: Broder's MinHash (1997): ``num_perm`` hash functions from the
   universal family ``h(x) = (a·x + b) mod p``, ``p = 2⁶¹ − 1`` (Carter & Wegman 1979), as
   datasketch does: ``a`` and ``b`` drawn from ``numpy.random.default_rng(seed)`` in
@@ -24,6 +17,13 @@ on its own:
   doubles; the tests check the spread.) A slot keeps the top 32 bits of its minimum. The
   fraction of equal slots of two signatures estimates the Jaccard similarity of the two
   shingle sets (standard error ``√(J(1−J)/num_perm)``, 0.04 at J = 0.7 with 128 slots).
+- :class:`OnePermutationHasher`: the same estimate from *one* hash per shingle —
+  one-permutation hashing (Li, Owen & Zhang 2012) with optimal densification
+  (Shrivastava 2017): ``num_perm`` bins by hash range, a slot is its bin's minimum, an
+  empty bin takes the value of the first non-empty bin of a fixed probe sequence. A slot
+  agrees with probability equal to the Jaccard similarity; the spread is about that of
+  ``num_perm`` independent functions (within 10 % for texts of 40 shingles, smaller for
+  long ones; the tests check it). ``co-text`` uses it: half the signature time.
 - :func:`lsh_params` and :meth:`MinHasher.band_hashes`: the banding of Leskovec, Rajaraman &
   Ullman, *Mining of Massive Datasets*, ch. 3.4: ``b`` bands of ``r`` slots; two texts are
   candidates when all ``r`` slots of some band agree, with probability ``1 − (1 − Jʳ)ᵇ``.
@@ -31,40 +31,44 @@ on its own:
   larger root under the smaller one, with pointer jumping), labelled by their smallest node.
 
 Everything is vectorised: the Python loops run over shingle offsets (``k`` or ``w``), blocks
-of hash functions and groups of texts, never over shingles, permutations or pairs; the one
+of hash functions, groups of texts and densification probes, never over shingles,
+permutations or pairs; the one
 exception is the visit of :func:`leader_groups`, sequential by nature, which steps through
 each node's earlier neighbours in plain Python until it meets a leader.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import pickle
-import re
-import subprocess
-import sys
-import unicodedata
-from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from functools import lru_cache
-from typing import BinaryIO
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from onevoice.detect.lsh import components, leader_groups, lsh_params
+from onevoice.detect.shingles import fmix64, shingle_hashes, shingle_hashes_unordered
+from onevoice.detect.textnorm import (
+    ChildNormaliser,
+    normalise_text,
+    normalise_texts,
+    serve_normalise,
+)
+
 __all__ = [
     "MERSENNE_61",
     "ChildNormaliser",
     "MinHasher",
+    "OnePermutationHasher",
     "components",
     "fmix64",
+    "leader_groups",
     "lsh_params",
     "normalise_text",
     "normalise_texts",
     "serve_normalise",
     "shingle_hashes",
+    "shingle_hashes_unordered",
 ]
 
 U64 = npt.NDArray[np.uint64]
@@ -78,12 +82,9 @@ _S61 = np.uint64(61)
 _S32 = np.uint64(32)
 _S29 = np.uint64(29)
 _LOW32 = np.uint64(0xFFFFFFFF)
-#: Odd multipliers of the polynomial hashes (the 64-bit golden ratio and a CityHash prime).
+#: Odd multipliers (the 64-bit golden ratio and a CityHash prime; also the shingles').
 _K_CHAR = np.uint64(0x9E3779B97F4A7C15)
 _K_WORD = np.uint64(0x9AE16A3B2F90404F)
-#: Tags keeping character and word shingles apart (one text's "abcde" is not a word 5-gram).
-_TAG_CHAR = np.uint64(0x243F6A8885A308D3)
-_TAG_WORD = np.uint64(0x13198A2E03707344)
 #: The table of a batch's distinct shingles × a block of hash functions (uint32) stays within
 #: this many bytes, with blocks of at least 16 functions (a 64-byte row, one cache line:
 #: gathering a text's rows costs more than computing them) and at most all of them.
@@ -98,247 +99,50 @@ _MIN_BLOCK = 16
 _CHUNK_BYTES = 512 << 10
 _GATHER = 32 << 10
 _ROWS = 16
+#: Densification attempts whose probes are tabled (most empty bins are filled by the
+#: first: a tweet-length text fills about 70 % of 128 bins).
+_PROBES = 8
 #: Below this many shingles, one thread; above, blocks of functions go to threads.
 _PARALLEL_MIN = 200_000
 
-# -- normalisation -------------------------------------------------------------------------
-_URL = re.compile(r"https?://\S+|www\.\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*")
-_MENTION = re.compile(r"(?<!\w)@[\w.\-]+(?:@[\w.\-]+)?")
-
-
-class _CharMap(dict[int, int | str]):
-    """``str.translate`` table filled on first sight of each code point: punctuation,
-    symbols (emoji, ``#``), separators and control/format characters become a space;
-    enclosing marks and variation selectors (emoji presentation) vanish; decimal digits of
-    any script become ``0``; everything else (letters, combining marks of Indic and Arabic
-    scripts, other numbers) stays."""
-
-    def __missing__(self, cp: int) -> int | str:
-        cat = unicodedata.category(chr(cp))
-        value: int | str
-        if 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF or cat == "Me":
-            value = ""
-        elif cat[0] in "PSZ" or (cat[0] == "C" and cat != "Cn"):
-            value = " "
-        elif cat == "Nd":
-            value = "0"
-        else:
-            value = cp
-        self[cp] = value
-        return value
-
-
-_CHARMAP = _CharMap()
-
-
-def normalise_text(text: str) -> str:
-    """The text as the shingles see it (see the module docstring).
-
-    >>> normalise_text("🚨 RT @bob: Leaked!! https://t.co/x #G20 in 2025…")
-    'rt leaked g0 in 0'
-    """
-    s = unicodedata.normalize("NFKC", text).casefold()
-    if "/" in s or "www." in s:  # the regular expressions cost more than these tests
-        s = _URL.sub(" ", s)
-    if "@" in s:
-        s = _MENTION.sub(" ", s)
-    s = s.translate(_CHARMAP)
-    while "00" in s:  # runs of zeros to one (halving each run: faster than a regex)
-        s = s.replace("00", "0")
-    return " ".join(s.split())
-
-
-def normalise_texts(texts: list[str]) -> list[str]:
-    """:func:`normalise_text` of each text."""
-    return [normalise_text(t) for t in texts]
-
-
-def serve_normalise(source: BinaryIO, sink: BinaryIO) -> None:
-    """Answer requests until ``source`` ends: each request a pickled list of texts after its
-    8-byte little-endian length, each answer the pickled :func:`normalise_texts` of it,
-    framed alike. The loop of the child process :class:`ChildNormaliser` talks to."""
-    while head := source.read(8):
-        texts = pickle.loads(source.read(int.from_bytes(head, "little")))
-        data = pickle.dumps(normalise_texts(texts), protocol=pickle.HIGHEST_PROTOCOL)
-        sink.write(len(data).to_bytes(8, "little"))
-        sink.write(data)
-        sink.flush()
-
-
-class ChildNormaliser:
-    """:func:`normalise_texts` in a child interpreter, so that it runs on another CPU while
-    this process hashes (normalising is pure Python and holds the GIL, which would stall
-    the hashing threads' many short numpy calls). Requests are answered in order, one at a
-    time, by a thread of this process that writes a request and reads its answer; a
-    :class:`~concurrent.futures.Future` per request, which raises :class:`OSError` if the
-    child cannot be reached or has ended. Use as a context manager."""
-
-    def __init__(self) -> None:
-        # The child imports what this process imports: this interpreter, this sys.path in
-        # this order (-P: not the working directory first).
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-        code = (
-            "import sys; from onevoice.detect.minhash import serve_normalise; "
-            "serve_normalise(sys.stdin.buffer, sys.stdout.buffer)"
-        )
-        self._child = subprocess.Popen(
-            [sys.executable, "-P", "-c", code],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-        )
-        self._io = ThreadPoolExecutor(1)
-
-    def submit(self, texts: list[str]) -> Future[list[str]]:
-        """The normalised ``texts``, once the child has answered."""
-        return self._io.submit(self._ask, texts)
-
-    def _ask(self, texts: list[str]) -> list[str]:
-        child_in, child_out = self._child.stdin, self._child.stdout
-        assert child_in is not None and child_out is not None
-        data = pickle.dumps(texts, protocol=pickle.HIGHEST_PROTOCOL)
-        child_in.write(len(data).to_bytes(8, "little"))
-        child_in.write(data)
-        child_in.flush()
-        head = child_out.read(8)
-        if len(head) < 8:
-            raise OSError(f"the normalising process ended (exit code {self._child.wait()})")
-        answer: list[str] = pickle.loads(child_out.read(int.from_bytes(head, "little")))
-        return answer
-
-    def close(self) -> None:
-        """Wait for the answers pending, then end the child."""
-        self._io.shutdown(wait=True)
-        for pipe in (self._child.stdin, self._child.stdout):
-            if pipe is not None:
-                with contextlib.suppress(OSError):  # a child that died leaves a broken pipe
-                    pipe.close()
-        self._child.wait()
-
-    def __enter__(self) -> ChildNormaliser:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-# -- hashing -------------------------------------------------------------------------------
-def fmix64(h: U64) -> U64:
-    """MurmurHash3's 64-bit finaliser, elementwise (a new array; ``h`` is left alone)."""
-    h = h ^ (h >> np.uint64(33))
-    h *= np.uint64(0xFF51AFD7ED558CCD)
-    h ^= h >> np.uint64(33)
-    h *= np.uint64(0xC4CEB9FE1A85EC53)
-    h ^= h >> np.uint64(33)
-    return h
-
-
-def shingle_hashes(
-    texts: Sequence[str], *, char_shingle: int = 5, word_shingle: int = 3
-) -> tuple[U64, I64]:
-    """The shingle hashes of normalised ``texts``: (hashes, index of the text of each).
-
-    A text shorter than ``char_shingle`` characters (or ``word_shingle`` words) gives one
-    character (word) shingle of its whole length. Empty texts give none. The index array is
-    sorted; a shingle repeated inside a text may appear twice (MinHash ignores repeats).
-    """
-    lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    c1 = cps.astype(np.uint64) + np.uint64(1)  # 0 is "no character"
-    text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lens)
-    ch, ch_t = _char_grams(c1, lens, text_of, char_shingle)
-    wd, wd_t = _word_grams(c1, cps == 32, lens, text_of, word_shingle)
-    # Each text's character shingles, then its word shingles: placed directly (the owner
-    # arrays are sorted, a text with a short character shingle has no other one).
-    n = len(texts)
-    n_ch = np.bincount(ch_t, minlength=n)
-    n_wd = np.bincount(wd_t, minlength=n)
-    first = np.cumsum(n_ch + n_wd) - (n_ch + n_wd)
-    hashes = np.empty(len(ch) + len(wd), dtype=np.uint64)
-    hashes[first[ch_t] + _rank_in_runs(ch_t)] = ch
-    hashes[first[wd_t] + n_ch[wd_t] + _rank_in_runs(wd_t)] = wd
-    return hashes, np.repeat(np.arange(n, dtype=np.int64), n_ch + n_wd)
-
-
-def _rank_in_runs(owners: I64) -> I64:
-    """The place of each element in its run of equal values (runs are contiguous)."""
-    if len(owners) == 0:
-        return owners
-    change = np.flatnonzero(owners[1:] != owners[:-1]) + 1
-    run_first = np.zeros(len(owners), dtype=np.int64)
-    run_first[change] = change
-    np.maximum.accumulate(run_first, out=run_first)
-    return np.arange(len(owners), dtype=np.int64) - run_first
-
-
-def _char_grams(c1: U64, lens: I64, text_of: I64, k: int) -> tuple[U64, I64]:
-    n = len(c1)
-    ends = np.cumsum(lens)
-    starts = ends - lens
-    # Full k-grams: every position but the last k − 1 of each text (views, no gathers).
-    m = max(n - k + 1, 0)
-    h = np.zeros(m, dtype=np.uint64)
-    for j in range(k):
-        h += c1[j : j + m]
-        h *= _K_CHAR
-    valid = np.ones(m, dtype=bool)
-    for j in range(1, k):
-        last = ends - j
-        last = last[(last >= starts) & (last < m)]
-        valid[last] = False
-    grams = np.flatnonzero(valid)
-    hashes, owners = h[grams], text_of[grams]
-    # A text shorter than k (only when min_chars < k) is one shingle of its whole length.
-    short = np.flatnonzero((lens > 0) & (lens < k))
-    if len(short):
-        hs = np.zeros(len(short), dtype=np.uint64)
-        padded = np.concatenate([c1, np.zeros(k, dtype=np.uint64)])
-        for j in range(k):
-            hs += np.where(j < lens[short], padded[starts[short] + j], np.uint64(0))
-            hs *= _K_CHAR
-        hashes = np.concatenate([hashes, hs])
-        owners = np.concatenate([owners, short])
-    return fmix64(hashes ^ _TAG_CHAR), owners
-
-
-def _word_grams(
-    c1: U64, is_space: npt.NDArray[np.bool_], lens: I64, text_of: I64, w: int
-) -> tuple[U64, I64]:
-    n_chars = len(c1)
-    starts = np.cumsum(lens) - lens
-    text_start = np.zeros(n_chars, dtype=bool)
-    text_start[starts[lens > 0]] = True
-    prev_space = np.ones(n_chars, dtype=bool)
-    prev_space[1:] = is_space[:-1]
-    word_start = ~is_space & (prev_space | text_start)
-    # Characters of words only; the index of each character's word and its place in it.
-    in_word = ~is_space
-    word_id = np.cumsum(word_start)[in_word] - 1
-    first_char = np.flatnonzero(word_start)
-    if len(first_char) == 0:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    place = np.flatnonzero(in_word) - first_char[word_id]
-    powers = np.cumprod(np.full(int(place.max()) + 1, _K_WORD, dtype=np.uint64))
-    word_hash = fmix64(
-        np.add.reduceat(c1[in_word] * powers[place], np.flatnonzero(word_start[in_word]))
-    )
-    # Word w-grams inside each text.
-    w_text = text_of[first_char]
-    n_words = np.bincount(w_text, minlength=len(lens))
-    w_first = np.cumsum(n_words) - n_words
-    w_rank = np.arange(len(first_char), dtype=np.int64) - w_first[w_text]
-    grams = np.flatnonzero(w_rank <= np.maximum(n_words[w_text] - w, 0))
-    limit = (w_first + n_words)[w_text[grams]]
-    padded = np.concatenate([word_hash, np.zeros(w, dtype=np.uint64)])
-    h = np.zeros(len(grams), dtype=np.uint64)
-    for j in range(w):
-        h += np.where(grams + j < limit, padded[grams + j], np.uint64(0))
-        h *= _K_WORD
-    return fmix64(h ^ _TAG_WORD), w_text[grams]
-
 
 # -- MinHash -------------------------------------------------------------------------------
-class MinHasher:
+class _Keys:
+    """Signature keys and LSH band hashes, shared by both hashers."""
+
+    def __init__(self, num_perm: int) -> None:
+        if num_perm < 1:
+            raise ValueError("num_perm must be at least 1")
+        self.num_perm = num_perm
+        #: Per-slot salts of the band and signature keys (fixed: keys compare across seeds
+        #: only through equal signatures, which needs equal seeds anyway).
+        self._salt = fmix64(np.arange(1, num_perm + 1, dtype=np.uint64) * _K_CHAR)
+
+    def keys(self, sig: U32) -> U64:
+        """A 64-bit key per signature: equal signatures, equal keys."""
+        mixed = fmix64(sig.astype(np.uint64) ^ self._salt[None, :])
+        return fmix64(mixed.sum(axis=1, dtype=np.uint64))
+
+    def band_hashes(self, sig: U32, bands: int, rows: int) -> U64:
+        """``(n, bands)``: one 64-bit hash per band of ``rows`` consecutive slots.
+
+        A multilinear hash (``Σ mⱼ·sⱼ mod 2⁶⁴`` with fixed odd multipliers ``mⱼ``; Carter &
+        Wegman 1979, Lemire & Kaser 2016), then MurmurHash3's finaliser per band: one
+        multiplication a slot instead of a finaliser a slot. Two bands that differ collide
+        about once in 2⁶³ (the slots are below 2³², so no difference is a multiple of
+        2³²); a collision only adds a candidate pair, which verification then drops.
+        """
+        if bands * rows > self.num_perm:
+            raise ValueError("bands × rows exceeds num_perm")
+        mult = (self._salt[: bands * rows] | np.uint64(1)).reshape(bands, rows)
+        slots = sig[:, : bands * rows].reshape(len(sig), bands, rows)
+        acc = slots[:, :, 0] * mult[:, 0]  # uint64: a sum over the short axis is slow
+        for j in range(1, rows):
+            acc += slots[:, :, j] * mult[:, j]
+        return fmix64(acc)
+
+
+class MinHasher(_Keys):
     """``num_perm`` universal hash functions drawn from ``default_rng(seed)``.
 
     Args:
@@ -349,18 +153,13 @@ class MinHasher:
     """
 
     def __init__(self, num_perm: int = 128, seed: int = 0, threads: int | None = None) -> None:
-        if num_perm < 1:
-            raise ValueError("num_perm must be at least 1")
+        super().__init__(num_perm)
         rng = np.random.default_rng(seed)
-        self.num_perm = num_perm
         self.a = rng.integers(1, MERSENNE_61, size=num_perm, dtype=np.uint64)
         self.b = rng.integers(0, MERSENNE_61, size=num_perm, dtype=np.uint64)
         self._a_lo = self.a & _LOW32
         self._a_hi = self.a >> np.uint64(32)
         self.threads = threads or min(os.cpu_count() or 1, 4)
-        #: Per-slot salts of the band and signature keys (fixed: keys compare across seeds
-        #: only through equal signatures, which needs equal seeds anyway).
-        self._salt = fmix64(np.arange(1, num_perm + 1, dtype=np.uint64) * _K_CHAR)
 
     def signatures(self, hashes: U64, owners: I64, n: int) -> U32:
         """The ``(n, num_perm)`` signatures of ``n`` texts from :func:`shingle_hashes`'s
@@ -451,17 +250,95 @@ class MinHasher:
             out[s : s + m] = t
         return out
 
-    def keys(self, sig: U32) -> U64:
-        """A 64-bit key per signature: equal signatures, equal keys."""
-        mixed = fmix64(sig.astype(np.uint64) ^ self._salt[None, :])
-        return fmix64(mixed.sum(axis=1, dtype=np.uint64))
 
-    def band_hashes(self, sig: U32, bands: int, rows: int) -> U64:
-        """``(n, bands)``: one 64-bit hash per band of ``rows`` consecutive slots."""
-        if bands * rows > self.num_perm:
-            raise ValueError("bands × rows exceeds num_perm")
-        used = fmix64(sig[:, : bands * rows].astype(np.uint64) ^ self._salt[None, : bands * rows])
-        return fmix64(used.reshape(len(sig), bands, rows).sum(axis=2, dtype=np.uint64))
+class OnePermutationHasher(_Keys):
+    """One-permutation MinHash with optimal densification: ``num_perm`` slots from *one*
+    hash per shingle.
+
+    Li, Owen & Zhang (2012, *One Permutation Hashing*, NeurIPS) split the range of one hash
+    function into ``k = num_perm`` equal bins and keep, per bin, the minimum of the text's
+    shingle hashes that fall in it; a bin that no shingle of the text falls in is *empty*.
+    Shrivastava (2017, *Optimal Densification for Fast and Accurate Minwise Hashing*,
+    ICML) fills each empty bin ``i`` with the value of the first non-empty bin of the
+    sequence ``h(i, 1), h(i, 2), …`` (a hash of the bin and the attempt, the same for every
+    text). The probability that two texts' slot ``i`` agrees is then exactly their Jaccard
+    similarity, as with ``k`` independent functions, and the estimate's variance is close
+    to theirs (Shrivastava 2017, Theorem 3.1): the fraction of equal slots estimates the
+    Jaccard similarity of the shingle sets, and LSH banding works on the slots as on
+    :class:`MinHasher`'s. The cost is one hash and one minimum per shingle instead of
+    ``k``.
+
+    Each shingle hash ``x`` (from :func:`shingle_hashes`) is mixed with the seed,
+    ``g = fmix64(x ⊕ salt(seed))``; its bin is ``⌊(g >> 32)·k / 2³²⌋`` (the top 32 bits
+    by range) and its value the low 32 bits. A slot is the minimum value of its bin, or
+    the densified one. Two different bins' minima come from different shingles, so a
+    slot filled from another bin agrees with a slot of the other text only if both took
+    the same bin's minimum (or, with probability 2⁻³², by chance).
+
+    Args:
+        num_perm: signature length (bins).
+        seed: the same seed gives the same signatures.
+        threads: accepted for the interface of :class:`MinHasher`; one batch is one pass
+            of numpy calls, so batches, not slots, are what callers run in threads.
+    """
+
+    def __init__(self, num_perm: int = 128, seed: int = 0, threads: int | None = None) -> None:
+        super().__init__(num_perm)
+        self.seed = seed
+        self.threads = threads or min(os.cpu_count() or 1, 4)
+        mix = fmix64(np.array([seed & 0xFFFFFFFFFFFFFFFF, 0x5EED], dtype=np.uint64) * _K_WORD)
+        self._mix = np.uint64(mix[0])
+        self._probe = np.uint64(mix[1] ^ mix[0])
+        #: The probes of the first attempts: row ``a``, the bin each empty bin looks at in
+        #: attempt ``a + 1``.
+        every = np.arange(num_perm, dtype=np.intp)
+        self._probes = np.stack([self.probe(every, a) for a in range(1, _PROBES + 1)])
+
+    def signatures(self, hashes: U64, owners: I64, n: int) -> U32:
+        """The ``(n, num_perm)`` signatures of ``n`` texts from :func:`shingle_hashes`'s
+        output; a text with no shingle gets the all-``2³²−1`` signature. ``owners`` need
+        not be sorted; repeated shingles change nothing."""
+        k = self.num_perm
+        out = np.full(n * k, np.iinfo(np.uint32).max, dtype=np.uint32)
+        if len(hashes) == 0:
+            return out.reshape(n, k)
+        g = fmix64(hashes ^ self._mix)
+        if k > 1 and k & (k - 1) == 0:  # the same bins as below, in fewer steps
+            bins = (g >> np.uint64(64 - k.bit_length() + 1)).astype(np.intp)
+        else:
+            bins = (((g >> _S32) * np.uint64(k)) >> _S32).astype(np.intp)
+        cells = owners * k
+        cells += bins
+        np.minimum.at(out, cells, g.astype(np.uint32))  # the low 32 bits
+        filled = np.zeros(n * k, dtype=bool)
+        filled[cells] = True
+        some = np.zeros(n, dtype=bool)
+        some[owners] = True
+        # Each empty bin probes bins until it meets a non-empty one (flat indexes: a row's
+        # bins are k apart); the probes of the first attempts come from a table.
+        empty = np.flatnonzero(~filled.reshape(n, k) & some[:, None])
+        cols = empty % k
+        row0 = empty - cols
+        attempt = 0
+        while len(empty):
+            attempt += 1
+            if attempt <= _PROBES:
+                donor = row0 + self._probes[attempt - 1][cols]
+            else:  # rare: a text with few non-empty bins
+                donor = row0 + self.probe(cols, attempt)
+            ok = filled[donor]
+            out[empty[ok]] = out[donor[ok]]
+            keep = ~ok
+            empty, row0, cols = empty[keep], row0[keep], cols[keep]
+        return out.reshape(n, k)
+
+    def probe(self, bins: npt.NDArray[np.intp], attempt: int) -> npt.NDArray[np.intp]:
+        """The bin that empty ``bins`` look at in ``attempt`` (1, 2, …): a hash of the bin
+        and the attempt, reduced to ``[0, num_perm)`` by range, the same for every text."""
+        step = np.uint64(attempt * int(_K_WORD) & 0xFFFFFFFFFFFFFFFF)
+        x = bins.astype(np.uint64) * _K_CHAR + step
+        h = fmix64(x ^ self._probe)
+        return (((h >> _S32) * np.uint64(self.num_perm)) >> _S32).astype(np.intp)
 
 
 def _padded_groups(
@@ -484,107 +361,3 @@ def _padded_groups(
         idx = np.minimum(first[texts][None, :] + row, len(inv) - 1)
         groups.append((texts, np.where(row < counts[texts][None, :], inv[idx], np.int32(pad))))
     return groups
-
-
-@lru_cache(maxsize=64)
-def lsh_params(
-    threshold: float, num_perm: int, fp_weight: float = 0.2, fn_weight: float = 0.8
-) -> tuple[int, int]:
-    """Bands ``b`` and rows ``r`` (``b·r ≤ num_perm``) for a Jaccard ``threshold``.
-
-    Minimises ``fp_weight·FP + fn_weight·FN``, where FP is the area under the candidate
-    probability ``1 − (1 − sʳ)ᵇ`` below the threshold and FN the area above it under its
-    complement (the criterion of datasketch's ``MinHashLSH``; Leskovec et al. ch. 3.4).
-    Recall weighs more because every candidate is verified on its signatures afterwards,
-    so a false candidate costs time, a missed one a result. The S-curve's steepest point
-    ``(1/b)^(1/r)`` then lies a little below the threshold: 0.7 with 128 slots gives
-    ``b = 18, r = 7`` (S-curve at 0.66; a pair at J = 0.75 is a candidate with probability
-    0.92, one at J = 0.5 with 0.13).
-    """
-    if not 0 < threshold <= 1:
-        raise ValueError("threshold must be in (0, 1]")
-    below = np.linspace(0.0, threshold, 201)
-    above = np.linspace(threshold, 1.0, 201)
-    best: tuple[float, int, int] | None = None
-    for r in range(1, num_perm + 1):
-        b = np.arange(1, num_perm // r + 1, dtype=np.float64)[:, None]
-        fp = np.trapezoid(1 - (1 - below[None, :] ** r) ** b, below, axis=1)
-        fn = np.trapezoid((1 - above[None, :] ** r) ** b, above, axis=1)
-        cost = np.asarray(fp_weight * fp + fn_weight * fn, dtype=np.float64)
-        i = int(np.argmin(cost))
-        if best is None or cost[i] < best[0] - 1e-12:
-            best = (float(cost[i]), i + 1, r)
-    assert best is not None
-    return best[1], best[2]
-
-
-def components(n: int, left: I64, right: I64) -> I64:
-    """Connected components of ``n`` nodes joined by the edges ``left[i]–right[i]``: each
-    node's label is the smallest node of its component (deterministic)."""
-    parent = np.arange(n, dtype=np.int64)
-    while True:
-        pl, pr = parent[left], parent[right]
-        lo, hi = np.minimum(pl, pr), np.maximum(pl, pr)
-        moved = lo != hi
-        if not moved.any():
-            return parent
-        np.minimum.at(parent, hi[moved], lo[moved])
-        while True:  # pointer jumping until every node points at its root
-            grand = parent[parent]
-            if np.array_equal(grand, parent):
-                break
-            parent = grand
-
-
-def leader_groups(n: int, left: I64, right: I64) -> I64:
-    """Leader ("star") clustering of ``n`` nodes over similarity edges.
-
-    Nodes are visited by decreasing degree (ties by index), so the text most copies are
-    near to — typically the original — leads. Each node joins the group of its first
-    visited neighbour that leads a group; failing that, the group of its first visited
-    neighbour that is next to its own leader; failing that, it leads a new group. Every
-    member is thus at most two near-duplicate steps from its group's leader: unlike
-    connected components (single linkage), pairs cannot chain a template's variants into
-    one giant group whose members share almost nothing (seen on templated organic text,
-    where components grew to 200,000 posts at a million posts), while an edited copy of an
-    edited copy still finds its group. Deterministic for given nodes and edges.
-
-    Args:
-        n: number of nodes.
-        left, right: the edges, as node indexes (either order).
-
-    Returns:
-        each node's label: the index of its group's leader.
-    """
-    left = np.asarray(left, dtype=np.int64)
-    right = np.asarray(right, dtype=np.int64)
-    degree = np.bincount(np.concatenate([left, right]), minlength=n)
-    order = np.argsort(-degree, kind="stable")  # visiting order (ties by index)
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
-    a, b = rank[left], rank[right]
-    # Edges by (later rank, earlier rank): one sort of a combined key (n² < 2⁶³ for any n
-    # that fits in memory), several times faster than a lexsort of the two.
-    key = np.sort(np.maximum(a, b) * n + np.minimum(a, b))
-    lo, hi = key % max(n, 1), key // max(n, 1)
-    ranks = np.arange(n, dtype=np.int64)
-    starts = np.searchsorted(hi, ranks, side="left")
-    ends = np.searchsorted(hi, ranks, side="right")
-    # The visit is sequential (each step reads the depths set before it); plain Python
-    # lists cost far less per step than numpy calls on a handful of neighbours.
-    neighbours, first, last = lo.tolist(), starts.tolist(), ends.tolist()
-    label = ranks.tolist()
-    depth = bytearray(n)  # 0: leads, 1: next to its leader, 2: two steps
-    for j in np.flatnonzero(ends > starts).tolist():
-        near = -1  # the first earlier neighbour next to its leader, if no leader is near
-        for k in range(first[j], last[j]):  # earlier neighbours, ascending rank
-            e = neighbours[k]
-            if depth[e] == 0:
-                label[j], depth[j] = e, 1
-                break
-            if near < 0 and depth[e] == 1:
-                near = e
-        else:
-            if near >= 0:
-                label[j], depth[j] = label[near], 2
-    return order[np.asarray(label, dtype=np.int64)[rank]]
