@@ -277,7 +277,9 @@ def _register_commands() -> None:
     from onevoice.cli.alerts_cmd import alerts
     from onevoice.cli.claims_cmd import claims
     from onevoice.cli.disarm_cmd import disarm
+    from onevoice.cli.exchange_cmd import export, import_
     from onevoice.cli.factchecks_cmd import factchecks
+    from onevoice.cli.partners_cmd import partners
     from onevoice.cli.serve_cmd import serve
     from onevoice.cli.users_cmd import users
     from onevoice.cli.worker_cmd import worker
@@ -287,8 +289,11 @@ def _register_commands() -> None:
     cli.add_command(alerts)
     cli.add_command(serve)
     cli.add_command(users)
+    cli.add_command(partners)
     cli.add_command(disarm)
     cli.add_command(worker)
+    cli.add_command(export)
+    cli.add_command(import_)
 
 
 _register_commands()

@@ -349,7 +349,7 @@ def case_bundle(
             private account would be named.
     """
     seen: dict[tuple[str, str], dict[str, Any]] = {}
-    for case in cases:
+    for case in sorted(cases, key=case_key):  # objects shared by cases: first one wins
         for obj in _case_objects(case, disarm, pseudonymise):
             seen.setdefault((obj["id"], str(obj.get("modified", ""))), obj)
     objects = [seen[k] for k in sorted(seen)]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "onevoice.web.jobs",
+    "onevoice.web.taxii",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/", include("onevoice.web.cases.urls")),
     path("jobs/", include("onevoice.web.jobs.urls")),
     path("api/", api.urls),
+    path("taxii2/", include("onevoice.web.taxii.urls")),
     path("static/<path:path>", views.static, name="static"),
 ]
 

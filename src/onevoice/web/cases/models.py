@@ -27,6 +27,8 @@ __all__ = [
     "Actor",
     "Case",
     "CaseAccount",
+    "CaseActor",
+    "CaseNarrative",
     "CaseTechnique",
     "CaseVersion",
     "DisarmFramework",
@@ -34,6 +36,7 @@ __all__ = [
     "DisarmTechnique",
     "Evidence",
     "FrozenEvidenceError",
+    "Indicator",
     "Judgement",
 ]
 
@@ -131,6 +134,18 @@ class Case(models.Model):
     created_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="cases_created")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Exchange with partners (onevoice.web.cases.exchange): who wrote the case, and for an
+    # imported case what it was at its source, so that re-exporting it keeps the partner's
+    # IDs and, while nobody here has changed it, its status and timestamps.
+    source = models.CharField(max_length=200, default=vocab.OWN_SOURCE)
+    source_id = models.CharField(max_length=300, blank=True)  # the case's id at its source
+    stix_id = models.CharField(max_length=100, blank=True)  # the partner's report id
+    source_status = models.CharField(max_length=20, blank=True)
+    source_created = models.CharField(max_length=40, blank=True)  # STIX timestamps
+    source_modified = models.CharField(max_length=40, blank=True)
+    imported_from = models.CharField(max_length=500, blank=True)  # file name or URL
+    imported_version = models.PositiveIntegerField(null=True, blank=True)
+    references = models.JSONField(default=list, blank=True)  # public URLs about the case
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -141,6 +156,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"case {self.pk}: {self.title}"
+
+    @property
+    def imported(self) -> bool:
+        """True for a case imported from a partner (a STIX bundle or Meta's indicators)."""
+        return bool(self.imported_from or self.stix_id or self.source_id)
 
 
 class CaseVersion(models.Model):
@@ -192,6 +212,7 @@ class Evidence(models.Model):
     note = models.TextField(blank=True)
     added_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     captured_at = models.DateTimeField(auto_now_add=True)
+    stix_id = models.CharField(max_length=100, blank=True)  # a partner's note or observation
 
     class Meta:
         ordering = ["case", "id"]
@@ -239,6 +260,10 @@ class CaseAccount(models.Model):
     public_figure = models.BooleanField(default=False)
     state_asset = models.BooleanField(default=False)
     note = models.TextField(blank=True)
+    platform = models.CharField(max_length=50, blank=True)
+    handle = models.CharField(max_length=300, blank=True)
+    pseudonymised = models.BooleanField(default=False)  # account_id is already a pseudonym
+    stix_id = models.CharField(max_length=100, blank=True)  # a partner's channel id
 
     class Meta:
         ordering = ["case", "account_id"]
@@ -320,6 +345,7 @@ class Judgement(models.Model):
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="judgements")
     created_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    stix_id = models.CharField(max_length=100, blank=True)  # a partner's relationship id
 
     class Meta:
         ordering = ["case", "id"]
@@ -339,3 +365,66 @@ class Judgement(models.Model):
     def probability_range(self) -> tuple[int, int]:
         """The likelihood word's probability range in percent, e.g. ``(55, 80)``."""
         return vocab.LIKELIHOOD_RANGES[self.likelihood]
+
+
+# -- exchange with partners ------------------------------------------------------------------
+
+
+class CaseActor(models.Model):
+    """An actor a case names, with the partner's STIX id (imported cases).
+
+    A case's actors are those of its judgements plus these rows: a partner's bundle may name
+    a threat actor without attributing anything to it.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_actors")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="+")
+    stix_id = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["case", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "actor"], name="uniq_case_actor")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} in case {self.case_id}"
+
+
+class CaseNarrative(models.Model):
+    """A narrative a case documents (an OpenCTI ``narrative``), with the claims carrying it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="narratives")
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    claims = models.JSONField(default=list, blank=True)
+    stix_id = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["case", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"narrative {self.name!r} of case {self.case_id}"
+
+
+class Indicator(models.Model):
+    """An indicator of a case: a URL, domain, e-mail address, handle, IP, hash or free text.
+
+    ``value`` is refanged (``example.org``); exports defang it where the format asks.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="indicators")
+    kind = models.CharField(max_length=10, choices=vocab.choices(vocab.INDICATOR_KINDS))
+    value = models.TextField()
+    platform = models.CharField(max_length=50, blank=True)
+    note = models.TextField(blank=True)
+    stix_id = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["case", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=vocab.INDICATOR_KINDS), name="indicator_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value} (case {self.case_id})"

@@ -39,6 +39,8 @@ def pseudonymise(account_id: str, case: Case) -> str:
     Returns the account id itself when the case marks the account as a public figure or a
     state asset, and its stable pseudonym otherwise.
     """
+    if account_id.startswith(PREFIX) and len(account_id) == len(PREFIX) + _DIGITS:
+        return account_id  # a partner's case arrives pseudonymised already
     marking = CaseAccount.objects.filter(case=case, account_id=account_id).first()
     if marking is not None and marking.named:
         return account_id

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/history/", views.case_history, name="history"),
     path("<int:pk>/report/", views.case_report, name="report"),
+    path("<int:pk>/export/<slug:fmt>/", views.case_export_file, name="export"),
     path("<int:pk>/edit/", actions.case_edit, name="edit"),
     path("<int:pk>/transition/", actions.case_transition, name="transition"),
     path("<int:pk>/accounts/", actions.account_mark, name="mark_account"),

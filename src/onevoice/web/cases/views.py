@@ -12,14 +12,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from onevoice.errors import OneVoiceError
+from onevoice.exchange.stix_export import bundle_json
 from onevoice.web.audit.models import audit
 from onevoice.web.cases import evidence as ev
-from onevoice.web.cases import vocab, workflow
+from onevoice.web.cases import exchange, vocab, workflow
 from onevoice.web.cases.forms import (
     AccountForm,
     CaseForm,
@@ -40,6 +42,7 @@ from onevoice.web.roles import STAFF_ROLES, has_role, role_required
 
 __all__ = [
     "case_detail",
+    "case_export_file",
     "case_history",
     "case_list",
     "case_new",
@@ -150,7 +153,8 @@ def _version_key(framework: DisarmFramework) -> tuple[int, ...]:
 
 
 def evidence_choices(case: Case) -> list[tuple[int, str]]:
-    return [(e.pk, f"{e.kind} {e.ref} ({e.admiralty})") for e in case.evidence.all()]
+    # without the frozen copies (``data``: decoding them is most of a case page's work)
+    return [(e.pk, f"{e.kind} {e.ref} ({e.admiralty})") for e in case.evidence.defer("data")]
 
 
 def render_case(
@@ -208,6 +212,7 @@ def render_case(
         "actors": _actor_names(),
         "reliability": vocab.RELIABILITY,
         "credibility": vocab.CREDIBILITY,
+        "exports": _exports(case, items),
     }
     audit(request, "view", "case", case.pk)
     return render(request, "cases/detail.html", context, status=status)
@@ -273,3 +278,60 @@ def case_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = build_report(case)
     audit(request, "export", "case", case.pk, format="html", version=report.version)
     return render(request, "cases/report.html", {"case": case, "report": report})
+
+
+# -- exports for partners ----------------------------------------------------------------------
+
+#: format → (file suffix, content type) of the downloads of :func:`case_export_file`.
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    "stix": ("stix.json", "application/stix+json;version=2.1"),
+    "misp": ("misp.json", "application/json"),
+    "csv": ("csv", "text/csv; charset=utf-8"),
+}
+
+
+def _exports(case: Case, items: list[Evidence]) -> dict[str, Any]:
+    """What the case page offers to export: nothing unless the case may leave OneVoice."""
+    try:
+        exchange.check_exportable(case)
+    except exchange.ExportRefused as exc:
+        return {"allowed": False, "reason": exc.message}
+    platforms = {
+        str(m.get("platform"))
+        for item in items
+        if item.kind == "network"
+        for m in item.data.get("members") or []
+        if m.get("platform")
+    }
+    return {"allowed": True, "platforms": sorted(platforms)}
+
+
+@require_GET
+@staff
+def case_export_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Download an approved case as a STIX bundle, a MISP event or a platform CSV.
+
+    Private accounts are pseudonymised; ``?platform=NAME`` makes the CSV for that
+    platform's own team (its accounts only, named). Audited as an export.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("no such export format")
+    case = get_object_or_404(Case, pk=pk)
+    platform = request.GET.get("platform", "").strip()[:50] if fmt == "csv" else ""
+    try:
+        exchange.check_exportable(case)
+        if fmt == "stix":
+            text = bundle_json(exchange.bundle_for_cases([case]))
+        elif fmt == "misp":
+            files = exchange.misp_files([case])
+            text = next(v for k, v in files.items() if k not in ("manifest.json", "hashes.csv"))
+        else:
+            text = exchange.platform_csv_text([case], platform=platform)
+    except OneVoiceError as exc:
+        return _problem(request, 409, exc.message)
+    audit(request, "export", "case", case.pk, format=fmt, platform=platform or None)
+    suffix, content_type = EXPORT_FORMATS[fmt]
+    name = f"onevoice-case-{case.pk}{'-' + slugify(platform) if platform else ''}.{suffix}"
+    response = HttpResponse(text, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -29,8 +29,10 @@ __all__ = [
     "CREDIBILITY",
     "EDITABLE_STATUSES",
     "EVIDENCE_KINDS",
+    "INDICATOR_KINDS",
     "LIKELIHOOD",
     "LIKELIHOOD_RANGES",
+    "OWN_SOURCE",
     "RELIABILITY",
     "STATUSES",
     "TLP",
@@ -103,7 +105,13 @@ ACTOR_CATEGORIES: tuple[str, ...] = (
 
 #: What a piece of evidence is a frozen copy of. ``url`` and ``outlet`` record where content
 #: appeared; who is behind an outlet is a separate Judgement, never part of the evidence.
-EVIDENCE_KINDS: tuple[str, ...] = ("network", "account", "post", "url", "outlet")
+#: ``partner`` is a partner's own observation or note, imported whole from its STIX bundle.
+EVIDENCE_KINDS: tuple[str, ...] = ("network", "account", "post", "url", "outlet", "partner")
+
+#: The organisation a case comes from when it was written here (not imported).
+OWN_SOURCE = "OneVoice"
+#: What an imported indicator can be (:data:`onevoice.exchange.model.INDICATOR_KINDS`).
+INDICATOR_KINDS: tuple[str, ...] = ("url", "domain", "email", "handle", "ip", "hash", "other")
 
 
 def choices(values: tuple[str, ...] | Mapping[Any, str]) -> list[tuple[Any, str]]:
