@@ -240,6 +240,8 @@ def import_() -> None:
     Examples:
       onevoice import stix --user alice --partner EEAS eeas-report.json
       onevoice import meta-indicators --user alice --store data cib/*.csv
+      onevoice import taxii https://cti.example.org/taxii2/ --collection tlp-green \\
+          --taxii-user onevoice --user alice --password-stdin < password.txt
     """
 
 
@@ -284,7 +286,7 @@ def import_stix(files: tuple[str, ...], partner: str, username: str | None, data
     "--collection", required=True, metavar="ID|ALIAS", help="The collection's id or alias."
 )
 @click.option(
-    "--user",
+    "--taxii-user",
     "taxii_user",
     required=True,
     metavar="NAME",
@@ -296,13 +298,7 @@ def import_stix(files: tuple[str, ...], partner: str, username: str | None, data
     metavar="TIMESTAMP",
     help="Only objects added after this time (default: after the last pull of the collection).",
 )
-@click.option(
-    "--as",
-    "username",
-    envvar="ONEVOICE_USER",
-    metavar="NAME",
-    help="The analyst who imports (env ONEVOICE_USER); the draft cases are theirs.",
-)
+@USER_OPTION
 @click.option(
     "--source",
     default="",
@@ -332,11 +328,12 @@ def import_taxii(
     \b
     Examples:
       onevoice import taxii https://cti.example.org/taxii2/ --collection tlp-green \\
-          --user onevoice --as alice --source EEAS --password-stdin < password.txt
+          --taxii-user onevoice --user alice --source EEAS --password-stdin < password.txt
       printf '%s\\n' "$PW" | onevoice import taxii https://hub.example.eu/api1/ \\
-          --collection 91a7b528-80eb-42ed-a74d-c6fbd5a26116 --user tf --password-stdin --as alice
+          --collection 91a7b528-80eb-42ed-a74d-c6fbd5a26116 --taxii-user tf \\
+          --password-stdin --user alice
       onevoice import taxii https://cti.example.org/taxii2/ --collection tlp-green \\
-          --user onevoice --added-after 2026-01-01T00:00:00Z --as alice
+          --taxii-user onevoice --added-after 2026-01-01T00:00:00Z --user alice
     """
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
