@@ -7,13 +7,19 @@ change. Every page view is audited; the report is audited as an export."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,7 +44,7 @@ from onevoice.web.cases.models import (
     Evidence,
 )
 from onevoice.web.cases.report import build_report, when
-from onevoice.web.roles import STAFF_ROLES, has_role, role_required
+from onevoice.web.roles import STAFF_ROLES, has_role, role_required, user_roles
 
 __all__ = [
     "case_detail",
@@ -157,6 +163,37 @@ def evidence_choices(case: Case) -> list[tuple[int, str]]:
     return [(e.pk, f"{e.kind} {e.ref} ({e.admiralty})") for e in case.evidence.defer("data")]
 
 
+#: Rendered case-page bodies: (case state, what the user may do) → HTML with a CSRF marker.
+_BODIES: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_BODIES_LOCK = threading.Lock()
+_CSRF_MARK = "\x00csrf-token\x00"
+
+
+def _body_key(request: HttpRequest, case: Case) -> tuple[Any, ...]:
+    """What the case page's body depends on besides the CSRF token.
+
+    The case's own state (every change goes through :mod:`.workflow`, which records a version
+    and moves ``updated_at``), the user's roles and whether they created it (the moves they
+    may make), the DISARM frameworks loaded and the technique filter, and the actors known
+    (the datalist of the judgement form).
+    """
+    user = request.user
+    frameworks = tuple(DisarmFramework.objects.order_by("pk").values_list("pk", "loaded_at"))
+    actors = Actor.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return (
+        case.pk,
+        case.updated_at,
+        case.status,
+        user_roles(user),
+        case.created_by_id == user.pk and has_role(user, "reviewer"),  # no self-review
+        frameworks,
+        request.GET.get("framework", ""),
+        request.GET.get("q", ""),
+        actors["n"],
+        actors["last"],
+    )
+
+
 def render_case(
     request: HttpRequest,
     case: Case,
@@ -165,7 +202,38 @@ def render_case(
     status: int = 200,
     forms: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Render the case page (also after a refused change, with ``error`` and bound forms)."""
+    """Render the case page (also after a refused change, with ``error`` and bound forms).
+
+    The body of a plain view (no error, no bound forms) is the same for everyone with the
+    same roles until the case changes, so it is rendered once per :func:`_body_key` with a
+    marker where each form's CSRF token goes, and the request's own token is put in.
+    """
+    key = _body_key(request, case) if not error and not forms else None
+    with _BODIES_LOCK:
+        body = _BODIES.get(key) if key is not None else None
+    if body is None:
+        context = _case_context(request, case, error=error, forms=forms)
+        body = render_to_string(
+            "cases/_detail_body.html", {**context, "csrf_token": _CSRF_MARK}, request=request
+        )
+        if key is not None:
+            with _BODIES_LOCK:
+                _BODIES[key] = body
+                while len(_BODIES) > 256:
+                    _BODIES.popitem(last=False)
+    audit(request, "view", "case", case.pk)
+    html = mark_safe(body.replace(_CSRF_MARK, get_token(request)))  # a token is URL-safe
+    return render(request, "cases/detail.html", {"case": case, "body": html}, status=status)
+
+
+def _case_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    error: str = "",
+    forms: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The case page's context (the queries; see :func:`render_case`)."""
     user = request.user
     editable = case.status in vocab.EDITABLE_STATUSES and has_role(user, "analyst")
     framework = _framework(request)
@@ -214,8 +282,7 @@ def render_case(
         "credibility": vocab.CREDIBILITY,
         "exports": _exports(case, items),
     }
-    audit(request, "view", "case", case.pk)
-    return render(request, "cases/detail.html", context, status=status)
+    return context
 
 
 def _actor_names() -> list[str]:
