@@ -279,6 +279,7 @@ def _register_commands() -> None:
     from onevoice.cli.disarm_cmd import disarm
     from onevoice.cli.exchange_cmd import export, import_
     from onevoice.cli.factchecks_cmd import factchecks
+    from onevoice.cli.hub_cmd import hub
     from onevoice.cli.partners_cmd import partners
     from onevoice.cli.serve_cmd import serve
     from onevoice.cli.users_cmd import users
@@ -294,6 +295,7 @@ def _register_commands() -> None:
     cli.add_command(worker)
     cli.add_command(export)
     cli.add_command(import_)
+    cli.add_command(hub)
 
 
 _register_commands()

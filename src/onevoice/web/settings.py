@@ -38,12 +38,29 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "onevoice.web.jobs",
     "onevoice.web.taxii",
+    # The public G20 hub (issue 7): Wagtail on the same Django, mounted at /hub/ and /cms/.
+    "onevoice.hub",
+    "django.contrib.sitemaps",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "onevoice.web.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Activates the language of the /<lang>/hub/ prefix (and Accept-Language elsewhere).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,6 +122,23 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LANGUAGE_CODE = "en"
+#: The G20 languages: the interface and the hub's content locales.
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("it", "Italian"),
+    ("es", "Spanish"),
+    ("pt", "Portuguese"),
+    ("ru", "Russian"),
+    ("zh-hans", "Simplified Chinese"),
+    ("ja", "Japanese"),
+    ("ko", "Korean"),
+    ("ar", "Arabic"),
+    ("hi", "Hindi"),
+    ("id", "Indonesian"),
+    ("tr", "Turkish"),
+]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -112,6 +146,22 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+
+# Wagtail (the hub's editorial part). Pages exist per locale; Wagtail's database search
+# backend (no external service); the admin lives at /cms/.
+WAGTAIL_SITE_NAME = "G20 Hub"
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAILADMIN_BASE_URL = os.environ.get("ONEVOICE_BASE_URL", "http://localhost:8000")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Reviewers hold no publish permission: an approved workflow publishes on its own authority.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "onevoice.hub.publishing.publish_after_review"
+# An edit during review restarts the review: what is published is what was approved.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Background jobs (django-tasks; the database backend of django-tasks-db, run by
 # ``onevoice worker``). ``ONEVOICE_TASKS=immediate`` runs them inside the request instead.
