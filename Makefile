@@ -53,12 +53,13 @@ demo: $(VENV)/.installed
 demo-web: $(VENV)/.installed
 	rm -rf $(WEB)
 	$(BIN)/onevoice disarm load --data $(WEB) $(SHARED)/data/disarm/
+	$(BIN)/onevoice hub demo --data $(WEB)
 	@$(BIN)/onevoice users demo --data $(WEB) > $(WEB)/demo-accounts.tsv
 	@echo
 	@echo "Demo accounts (username = role; also in $(abspath $(WEB))/demo-accounts.tsv):"
 	@awk -F'\t' '{ printf "  %-14s %s\n", $$1, $$2 }' $(WEB)/demo-accounts.tsv
 	@echo
-	@echo "Open http://$(HOST):$(PORT)/ and log in (Ctrl-C stops the server)."
+	@echo "Open http://$(HOST):$(PORT)/ and log in; the public G20 hub is at http://$(HOST):$(PORT)/hub/ (Ctrl-C stops the server)."
 	$(BIN)/onevoice serve --host $(HOST) --port $(PORT) --store $(STORE) --data $(WEB)
 
 ## test: lint, type-check and run the whole suite

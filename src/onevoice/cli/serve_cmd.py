@@ -109,9 +109,13 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 
 
 def _start_worker(store_dir: str, data_dir: str) -> subprocess.Popen[bytes]:
-    """Start ``onevoice worker`` for the same store and data folder; its log goes to stderr."""
+    """Start ``onevoice worker`` for the same store and data folder, logging only errors.
+
+    Its per-task lines (Wagtail queues a search-index task for every page saved) would bury
+    the server's own log; a job's progress and errors show on the jobs page.
+    """
     cmd = [sys.executable, "-m", "onevoice.cli.main", "worker", "--store", store_dir]
-    cmd += ["--data", data_dir]
+    cmd += ["--data", data_dir, "--quiet"]
     return subprocess.Popen(
         cmd,
         stdout=sys.stderr,
