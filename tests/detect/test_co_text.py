@@ -706,11 +706,16 @@ def test_leader_groups_match_a_plain_reference() -> None:
         pairs = sorted({(min(a, b), max(a, b)) for a, b in zip(left, right, strict=True) if a != b})
         lo = [a for a, _ in pairs]
         hi = [b for _, b in pairs]
-        got = leader_groups(n, np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64))
-        assert got.tolist() == _reference_leader_groups(n, lo, hi)
+        expected = _reference_leader_groups(n, lo, hi)
+        for compiled in (True, False):
+            a, b = np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64)
+            assert leader_groups(n, a, b, compiled=compiled).tolist() == expected
 
 
-def test_band_candidates_follow_the_anchor_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("compiled", [True, False])
+def test_band_candidates_follow_the_anchor_rule(
+    monkeypatch: pytest.MonkeyPatch, compiled: bool
+) -> None:
     """The numpy banding (buckets in band-hash order, anchors, chunks of pairs, a pair
     found in several bands kept once) gives the groups of the rule written out plainly:
     pairs sharing a bucket where the earlier one (by key) is among its first
@@ -745,4 +750,5 @@ def test_band_candidates_follow_the_anchor_rule(monkeypatch: pytest.MonkeyPatch)
     lo = np.array([a for a, _ in sorted(edges)], dtype=np.int64)
     hi = np.array([b for _, b in sorted(edges)], dtype=np.int64)
     expected = leader_groups(len(sigs), lo, hi)
-    assert ct._groups(sigs, hasher, bands, rows, threshold).tolist() == expected.tolist()
+    got = ct._groups(sigs, hasher, bands, rows, threshold, compiled=compiled)
+    assert got.tolist() == expected.tolist()

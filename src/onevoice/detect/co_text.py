@@ -18,9 +18,9 @@ Method (the numpy parts are in :mod:`onevoice.detect.minhash`):
    once, and each distinct normalised text is shingled and hashed once, as soon as it is
    first seen (in the benchmark's million posts, 661,000 texts are 526,000 distinct raw
    and 439,000 distinct normalised ones). From :data:`_PROCESS_MIN` distinct raw texts
-   on, normalising runs in a child interpreter
-   (:class:`~onevoice.detect.minhash.ChildNormaliser`), on the other CPU while this
-   process hashes: it is pure Python, so in a thread it would hold the GIL.
+   on, normalising runs in :data:`_CHILDREN` child interpreters
+   (:class:`~onevoice.detect.minhash.ChildNormaliser`), batches in turn, on other CPUs
+   while this process hashes: it is pure Python, so in a thread it would hold the GIL.
 2. **Shingle**: word ``word_shingle``-grams ∪ character ``char_shingle``-grams, so scripts
    without spaces (Chinese, Japanese, Thai) and edits inside words are seen too; each
    shingle a stable 64-bit hash.
@@ -55,6 +55,12 @@ Method (the numpy parts are in :mod:`onevoice.detect.minhash`):
    connected components (single linkage) do; a group's item is ``text:<its smallest
    post_id>``; groups whose posts all come from one account are dropped.
 
+Steps 2–3 and 5–6 run as loops compiled by numba (:mod:`onevoice.detect.cotext_kernels`:
+a text's shingles, bins and densification in one pass with no array of shingles; each
+bucket's pairs filtered on the low bits, skipped when an earlier band already made them
+candidates, verified on whole slots with an early exit) — bit for bit the numpy code
+kept here as the reference (``compiled=False``), which the tests compare them with.
+
 Memory: the texts and their groupings live in DuckDB (which spills to disk); Python holds
 a few batches, the distinct normalised texts (a dict from each to its node: about
 100 MB for 439,000 tweet-length texts), the signatures of the distinct texts
@@ -79,6 +85,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from onevoice.detect import cotext_kernels
 from onevoice.detect.minhash import (
     ChildNormaliser,
     MinHasher,
@@ -102,6 +109,10 @@ _NODE_CHUNK = 20_000
 #: From this many distinct raw texts on, they are normalised in a child process (started
 #: afresh, about 0.3 s), overlapped with the hashing; below, in this thread.
 _PROCESS_MIN = 100_000
+#: Child processes that normalise, batches in turn (answers are taken in order). With
+#: hashing and verifying compiled, normalising (NFKC, case folding, the URL expression:
+#: pure Python) is the longest step before the grouping; two children share it.
+_CHILDREN = 2
 #: Low bits of each slot compared by the candidate filter (64 bytes a node). At 1M posts,
 #: 2 bits made the filter twice as fast but let 12.3 million distinct pairs through to the
 #: whole-slot check instead of 6.7 million (5.4 million pass): no faster in all.
@@ -122,6 +133,7 @@ def near_duplicate_items(
     seed: int = 0,
     batch_size: int = 50_000,
     table: str = "ov_text_items",
+    compiled: bool = True,
 ) -> str:
     """Create the TEMP table ``table(post_id VARCHAR, item VARCHAR)`` of near-duplicates.
 
@@ -143,6 +155,8 @@ def near_duplicate_items(
         batch_size: distinct texts normalised or hashed per step (memory), with no
             effect on the result.
         table: the name of the TEMP table to create or replace (an SQL identifier).
+        compiled: use the compiled kernels of :mod:`onevoice.detect.cotext_kernels`
+            (the default) or the numpy reference code; the table is the same.
 
     Returns:
         ``table``, with rows ordered by ``post_id``.
@@ -186,6 +200,10 @@ def near_duplicate_items(
         size = max(1, batch_size // 5)
 
         def signatures(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+            if compiled:
+                return hasher.compiled_signatures(
+                    texts, char_shingle=char_shingle, word_shingle=word_shingle
+                )
             hashes, owners = shingle_hashes_unordered(
                 texts, char_shingle=char_shingle, word_shingle=word_shingle
             )
@@ -236,14 +254,15 @@ def near_duplicate_items(
         total = _count(con, w["raw"])
         with contextlib.ExitStack() as stack:
             pool = stack.enter_context(ThreadPoolExecutor(hasher.threads))
-            child = None
+            children: list[ChildNormaliser | None] = [None]
             if total >= _PROCESS_MIN and sys.executable:
                 with contextlib.suppress(OSError):  # no child: normalise here
-                    child = stack.enter_context(ChildNormaliser())
-            for rid, raw in _chunks(con, w["raw"], "text", batch_size):
+                    children = [stack.enter_context(ChildNormaliser()) for _ in range(_CHILDREN)]
+            for i, (rid, raw) in enumerate(_chunks(con, w["raw"], "text", batch_size)):
                 texts = [t or "" for t in raw.to_pylist()]
+                child = children[i % len(children)]
                 normalising.append((rid, texts, _normalised(child, texts)))
-                if len(normalising) > 1:
+                if len(normalising) > len(children):
                     take_oldest()
             while normalising:
                 take_oldest()
@@ -269,7 +288,7 @@ def near_duplicate_items(
         sigs = np.concatenate([np.zeros((0, num_perm), np.uint32), *sig_parts])[first]
         key_parts.clear()
         sig_parts.clear()
-        labels = keys[_groups(sigs, hasher, bands, rows, threshold)]
+        labels = keys[_groups(sigs, hasher, bands, rows, threshold, compiled=compiled)]
         comp = pa.table({"sig_key": pa.array(keys), "comp": pa.array(labels)})
         con.register(w["comp"], comp)
         _run(
@@ -364,6 +383,8 @@ def _groups(
     bands: int,
     rows: int,
     threshold: float,
+    *,
+    compiled: bool = True,
 ) -> np.ndarray:
     """Leader-group label (a node index) of each node, from its ``(nodes, num_perm)``
     signatures (rows in key order).
@@ -377,10 +398,13 @@ def _groups(
     once however many bands found it, are then verified on the whole slots."""
     n, num_perm = sigs.shape
     need = int(np.ceil(threshold * num_perm - 1e-9))  # equal slots for estimate ≥ threshold
-    low = _low_bits(sigs, _FILTER_BITS)
 
     def banded(i: int) -> np.ndarray:
         return hasher.band_hashes(sigs[i : i + _NODE_CHUNK], bands, rows)
+
+    if compiled:
+        return _compiled_groups(sigs, hasher, bands, rows, need)
+    low = _low_bits(sigs, _FILTER_BITS)
 
     def one_band(band: int) -> np.ndarray:
         order = np.argsort(band_hash[:, band], kind="stable")  # ties by index
@@ -403,7 +427,37 @@ def _groups(
         left, right = pairs // max(n, 1), pairs % max(n, 1)
         chunks = pool.map(verified, range(0, len(pairs), _PAIR_CHUNK))
         ok = np.concatenate([np.zeros(0, np.int64), *chunks])
-    return leader_groups(n, left[ok], right[ok])
+    return leader_groups(n, left[ok], right[ok], compiled=False)
+
+
+def _compiled_groups(
+    sigs: np.ndarray, hasher: MinHasher | OnePermutationHasher, bands: int, rows: int, need: int
+) -> np.ndarray:
+    """:func:`_groups` by the compiled kernels: the same candidates, each distinct pair
+    verified once, in the first band that makes it a candidate."""
+    n = len(sigs)
+
+    def banded(i: int) -> np.ndarray:
+        return hasher.band_hashes(sigs[i : i + _NODE_CHUNK], bands, rows)
+
+    def sort_band(band: int) -> np.ndarray:
+        order = np.argsort(band_hash[:, band], kind="stable")  # ties by index
+        keys[band] = cotext_kernels.bucket_keys(order, band_hash[order, band], BUCKET_ANCHORS)
+        return order
+
+    def one_band(band: int) -> np.ndarray:
+        return cotext_kernels.verified_pairs(
+            band, orders[band], band_hash, data, need, BUCKET_ANCHORS
+        )
+
+    keys = np.empty((bands, n), dtype=np.int32)
+    with ThreadPoolExecutor(hasher.threads) as pool:
+        parts = pool.map(banded, range(0, n, _NODE_CHUNK))
+        band_hash = np.concatenate([np.zeros((0, bands), np.uint64), *parts])
+        orders = list(pool.map(sort_band, range(bands)))
+        data = cotext_kernels.BandData(sigs, keys)
+        pairs = np.sort(np.concatenate([np.zeros(0, np.int64), *pool.map(one_band, range(bands))]))
+    return leader_groups(n, pairs // max(n, 1), pairs % max(n, 1))
 
 
 def _low_bits(sigs: np.ndarray, bits: int = 4) -> np.ndarray:

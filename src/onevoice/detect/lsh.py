@@ -71,7 +71,7 @@ def components(n: int, left: I64, right: I64) -> I64:
             parent = grand
 
 
-def leader_groups(n: int, left: I64, right: I64) -> I64:
+def leader_groups(n: int, left: I64, right: I64, *, compiled: bool = True) -> I64:
     """Leader ("star") clustering of ``n`` nodes over similarity edges.
 
     Nodes are visited by decreasing degree (ties by index), so the text most copies are
@@ -87,6 +87,9 @@ def leader_groups(n: int, left: I64, right: I64) -> I64:
     Args:
         n: number of nodes.
         left, right: the edges, as node indexes (either order).
+        compiled: visit in the compiled loop of
+            :func:`onevoice.detect.cotext_kernels.leader_visit` (the default) or in
+            plain Python; the groups are the same.
 
     Returns:
         each node's label: the index of its group's leader.
@@ -98,6 +101,10 @@ def leader_groups(n: int, left: I64, right: I64) -> I64:
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     a, b = rank[left], rank[right]
+    if compiled:
+        from onevoice.detect.cotext_kernels import leader_visit
+
+        return order[leader_visit(n, a, b)[rank]]
     # Edges by (later rank, earlier rank): one sort of a combined key (n² < 2⁶³ for any n
     # that fits in memory), several times faster than a lexsort of the two.
     key = np.sort(np.maximum(a, b) * n + np.minimum(a, b))

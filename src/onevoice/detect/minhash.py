@@ -332,6 +332,26 @@ class OnePermutationHasher(_Keys):
             empty, row0, cols = empty[keep], row0[keep], cols[keep]
         return out.reshape(n, k)
 
+    def compiled_signatures(
+        self, texts: list[str], *, char_shingle: int = 5, word_shingle: int = 3
+    ) -> tuple[U64, U32]:
+        """``(keys, signatures)`` of normalised ``texts`` in one compiled pass
+        (:func:`onevoice.detect.cotext_kernels.signatures`): bit for bit
+        ``keys(sig)`` and ``sig = signatures(*shingle_hashes_unordered(texts), len(texts))``,
+        without the arrays of shingles."""
+        from onevoice.detect import cotext_kernels
+
+        return cotext_kernels.signatures(
+            texts,
+            char_shingle=char_shingle,
+            word_shingle=word_shingle,
+            num_perm=self.num_perm,
+            mix=self._mix,
+            probes=self._probes,
+            probe_salt=self._probe,
+            key_salt=self._salt,
+        )
+
     def probe(self, bins: npt.NDArray[np.intp], attempt: int) -> npt.NDArray[np.intp]:
         """The bin that empty ``bins`` look at in ``attempt`` (1, 2, …): a hash of the bin
         and the attempt, reduced to ``[0, num_perm)`` by range, the same for every text."""

@@ -107,30 +107,21 @@ def normalise_texts(texts: list[str]) -> list[str]:
 
     NFKC, case folding and the URL and mention expressions run per text (on one long
     string they cost more: the quick checks fail for all); the character map, the runs of
-    zeros and of white space are then done for the whole batch at once in numpy, on the
-    code points of the texts joined by :data:`_SEP`. (A batch with that character in a text
-    is normalised text by text.)"""
+    zeros and of white space are then done for the whole batch in one compiled pass
+    (:func:`onevoice.detect.cotext_kernels.squeeze_mapped`) over the code points of the
+    texts joined by :data:`_SEP`. (A batch with that character in a text is normalised
+    text by text.)"""
     cased = [_cased(t) for t in texts]
     joined = _SEP.join(cased)
     if not texts or joined.count(_SEP) != len(texts) - 1:
         return [normalise_text(t) for t in texts]
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    astral = np.flatnonzero(cps >= 0x10000)
-    mapped = _bmp_table()[np.minimum(cps, np.uint32(0xFFFF))]
-    if len(astral):  # rare (emoji): through the dict, once per distinct code point
-        found, where = np.unique(cps[astral], return_inverse=True)
-        codes = np.fromiter((_code(int(cp)) for cp in found), dtype=np.uint32, count=len(found))
-        mapped[astral] = codes[where]
-    c = mapped[mapped != _DROP]
-    if len(c):
-        zero = c == 0x30  # a zero after a zero goes: runs of zeros become one
-        c = c[np.concatenate([[True], ~(zero[1:] & zero[:-1])])]
-        # White space: only spaces are left; a space after a space, the separator or the
-        # start goes, then one before the separator or the end.
-        space = c == 0x20
-        c = c[~(space & np.concatenate([[True], space[:-1] | (c[:-1] == _SEP_CP)]))]
-        space = c == 0x20
-        c = c[~(space & np.concatenate([c[1:] == _SEP_CP, [True]]))]
+    # Above the table (emoji, rare): through the dict, once per distinct code point.
+    found = np.unique(cps[cps >= 0x10000])
+    codes = np.fromiter((_code(int(cp)) for cp in found), dtype=np.uint32, count=len(found))
+    from onevoice.detect.cotext_kernels import squeeze_mapped
+
+    c = squeeze_mapped(cps, _bmp_table(), found.astype(np.uint32), codes, _DROP, _SEP_CP)
     out: str = c.tobytes().decode("utf-32-le", "surrogatepass")
     return out.split(_SEP)
 
