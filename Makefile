@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_FILES := $(sort $(filter-out %ground_truth.json,$(wildcard demo/data/*)))
 
-.PHONY: demo demo-web test lint typecheck unit bench demo-data clean browser-deps
+.PHONY: demo demo-web test lint typecheck unit bench demo-data clean browser-deps messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,7 +83,16 @@ bench: $(VENV)/.installed
 demo-data: $(VENV)/.installed
 	$(BIN)/onevoice demo-data demo/data
 
-## browser-deps: Debian's chromium for the browser tests (CI runs it before make test)
+## messages: refresh the hub's interface catalogues (.po) from its templates and code, then
+## compile them (.mo, committed); needs GNU gettext. New strings come out empty: translate them.
+HUB_LOCALES := fr de it es pt ru zh_Hans ja ko ar hi id tr
+messages: $(VENV)/.installed
+	cd src/onevoice/hub && $(abspath $(BIN))/django-admin makemessages --no-location --no-wrap \
+		--no-obsolete --ignore 'templates/wagtailadmin/*' $(addprefix -l ,$(HUB_LOCALES))
+	cd src/onevoice/hub && $(abspath $(BIN))/django-admin compilemessages $(addprefix -l ,$(HUB_LOCALES))
+
+## browser-deps: Debian's chromium and the fonts of the G20 scripts (CJK, Devanagari, Arabic)
+## for the browser tests (CI runs it before make test)
 browser-deps:
 	bash .ci/browser-deps
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import gettext
 import re
+from pathlib import Path
 from typing import Any
 
+import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils.translation import to_locale
 
 from onevoice.hub.jsonld import validate_claimreview
 from onevoice.web.security import CMS_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY
@@ -48,6 +54,17 @@ def test_alternates_and_direction(demo: dict[str, Any]) -> None:
 def test_untranslated_page_lists_itself_only(demo: dict[str, Any]) -> None:
     page = Client().get("/en/hub/sample-debunk-summit-cancelled/").content.decode()
     assert re.findall(r'hreflang="([^"]+)" href', page) == ["en", "x-default"]
+
+
+def test_a_page_missing_in_a_language_redirects_to_its_own(demo: dict[str, Any]) -> None:
+    """The debunk has no Japanese version: /ja/… would show the English page with Japanese
+    interface strings and lang="en"; it redirects to the English address instead."""
+    client = Client()
+    response = client.get("/ja/hub/sample-debunk-summit-cancelled/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/hub/sample-debunk-summit-cancelled/"
+    assert client.get("/en/hub/sample-debunk-summit-cancelled/").status_code == 200
+    assert client.get("/fr/hub/2023-india/").status_code == 200  # translated: served
 
 
 def test_debunk_claimreview_validates(demo: dict[str, Any]) -> None:
@@ -183,3 +200,140 @@ def test_feeds_per_language_presidency_and_track_parse(demo: dict[str, Any]) -> 
     assert not parsed.bozo
     assert parsed.entries == []  # nothing but the home and a presidency is in Arabic yet
     assert client.get("/hub-feeds/999999.atom").status_code == 404
+
+
+# --- interface translations in every G20 language ------------------------------------------
+
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "src" / "onevoice" / "hub" / "locale"
+HUB_DIR = LOCALE_DIR.parent
+#: Django language code → locale folder (``zh-hans`` → ``zh_Hans``).
+G20_LOCALES = {code: to_locale(code) for code, _ in settings.LANGUAGES if code != "en"}
+
+
+def catalogue(code: str) -> gettext.GNUTranslations:
+    """The compiled catalogue of a language, read with Python's gettext (not Django's)."""
+    with (LOCALE_DIR / G20_LOCALES[code] / "LC_MESSAGES" / "django.mo").open("rb") as f:
+        return gettext.GNUTranslations(f)
+
+
+def _po_entries(code: str) -> list[tuple[list[str], str, list[str]]]:
+    """(flags, msgid, msgstrs) of each entry of a language's .po, header left out."""
+    text = (LOCALE_DIR / G20_LOCALES[code] / "LC_MESSAGES" / "django.po").read_text()
+    entries = []
+    for block in re.split(r"\n\s*\n", text.strip())[1:]:
+        flags = [
+            f.strip()
+            for line in block.splitlines()
+            if line.startswith("#,")
+            for f in line[2:].split(",")
+        ]
+        fields = re.findall(r'^(msgid|msgstr(?:\[\d\])?) "(.*)"$', block, re.M)
+        assert all(not line.startswith('"') for line in block.splitlines()), "unwrapped .po"
+        strings = [ast.literal_eval(f'"{value}"') for name, value in fields if name != "msgid"]
+        entries.append((flags, dict(fields)["msgid"], strings))
+    return entries
+
+
+def source_msgids() -> set[str]:
+    """Every interface string marked for translation in the hub's templates and Python."""
+    from django.utils.translation.template import templatize
+
+    found: set[str] = set()
+    literal = r"u'((?:[^'\\]|\\.)*)'"
+    for path in (HUB_DIR / "templates" / "hub").glob("*.html"):
+        python = templatize(path.read_text(), origin=str(path))
+        found |= {ast.literal_eval(f"'{s}'") for s in re.findall(rf"gettext\({literal}", python)}
+    for path in HUB_DIR.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"_", "gettext", "gettext_lazy"}
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.add(node.args[0].value)
+    return found
+
+
+@pytest.mark.parametrize("code", sorted(G20_LOCALES))
+def test_catalogue_is_complete(code: str) -> None:
+    """No empty or fuzzy entry; every marked string is in the compiled catalogue."""
+    entries = _po_entries(code)
+    assert not [msgid for flags, msgid, _ in entries if "fuzzy" in flags]
+    assert not [msgid for _, msgid, strings in entries if not all(strings)]
+    compiled = catalogue(code)
+    singular = {k for k in compiled._catalog if isinstance(k, str) and k}  # type: ignore[attr-defined]
+    plural = {k[0] for k in compiled._catalog if isinstance(k, tuple)}  # type: ignore[attr-defined]
+    assert {msgid for _, msgid, _ in entries} == singular | plural, "recompile: make messages"
+    missing = source_msgids() - singular - plural
+    assert not missing, f"run `make messages` and translate: {sorted(missing)}"
+    header = (LOCALE_DIR / G20_LOCALES[code] / "LC_MESSAGES" / "django.po").read_text()[:600]
+    assert "Machine-assisted" in header and "native speaker" in header
+    assert f'"Language: {G20_LOCALES[code]}\\n"' in header
+    for _, msgid, strings in entries:  # placeholders kept exactly
+        wanted = sorted(re.findall(r"%\(\w+\)s", msgid))
+        assert all(sorted(re.findall(r"%\(\w+\)s", s)) == wanted for s in strings), msgid
+
+
+def test_plural_forms_follow_django() -> None:
+    """Each catalogue counts like Django's own one at run time; Portuguese as in Portugal.
+
+    The hub's Portuguese is European (``utilizador``, ``descarregar``): 0 takes the plural
+    (CLDR pt_PT), where Django's ``pt`` catalogue counts 0 as singular, as in Brazil.
+    """
+    import django
+
+    django_locale = Path(django.__file__).parent / "conf" / "locale"
+    numbers = [*range(0, 120), 1000, 1001, 10**6, 2 * 10**6]
+    for code, folder in G20_LOCALES.items():
+        reference = "es" if code == "pt" else folder
+        with (django_locale / reference / "LC_MESSAGES" / "django.mo").open("rb") as f:
+            theirs = gettext.GNUTranslations(f)
+        # GNUTranslations.plural: the header's Plural-Forms expression, compiled
+        ours = [catalogue(code).plural(n) for n in numbers]  # type: ignore[attr-defined]
+        assert ours == [theirs.plural(n) for n in numbers], code  # type: ignore[attr-defined]
+        header = catalogue(code).info()["plural-forms"]
+        nplurals = int(re.search(r"nplurals=(\d+)", header).group(1))  # type: ignore[union-attr]
+        for _, msgid, strings in _po_entries(code):
+            assert len(strings) in (1, nplurals), msgid  # one msgstr, or one per form
+    one, many = "%(counter)s result for “%(query)s”.", "%(counter)s results for “%(query)s”."
+    assert catalogue("pt").ngettext(one, many, 0).startswith("%(counter)s resultados ")
+    assert catalogue("fr").ngettext(one, many, 0).startswith("%(counter)s résultat ")
+    forms = catalogue("ru")._catalog  # type: ignore[attr-defined]
+    assert sorted(k[1] for k in forms if isinstance(k, tuple)) == [0, 1, 2, 3]
+
+
+@pytest.fixture
+def homes(demo: dict[str, Any]) -> dict[str, Any]:
+    """The hub home translated into every G20 language (titles left in English)."""
+    from wagtail.models import Locale
+
+    found = {}
+    for code in G20_LOCALES:
+        home = demo["home"].get_translations().filter(locale__language_code=code).first()
+        if home is None:
+            home = demo["home"].copy_for_translation(Locale.objects.get(language_code=code))
+            home.save_revision().publish()
+        found[code] = home
+    return found
+
+
+def test_every_g20_language_shows_its_interface(homes: dict[str, Any]) -> None:
+    from html import escape
+
+    client = Client()
+    for code in G20_LOCALES:
+        tr = catalogue(code).gettext
+        search, language = tr("Search"), tr("Language")
+        assert search != "Search" and language != "Language", code
+        page = client.get(f"/{code}/hub/").content.decode()
+        direction = "rtl" if code == "ar" else "ltr"
+        assert f'<html lang="{code}" dir="{direction}">' in page
+        assert f'<button type="submit">{escape(search)}</button>' in page, code
+        assert f'<nav class="hub-langs" aria-label="{escape(language)}">' in page, code
+        assert f">{escape(tr('Presidencies'))}</h2>" in page, code
+        assert ">Search</button>" not in page
+        # every language is offered by the switcher, named in itself
+        nav = page.split('class="hub-langs"')[1].split("</nav>")[0]
+        assert len(re.findall(r'hreflang="[^"]+"', nav)) == len(settings.LANGUAGES)

@@ -170,3 +170,108 @@ def test_document_files_follow_their_page(
 
     DocumentPage.objects.filter(pk=page.pk).update(tlp="amber")
     assert Client().get(file.url).status_code == 404
+
+
+def _audited(page: Any, action: str) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(object_type="hub-page", object_id=str(page.pk), action=action)
+    )
+
+
+def test_scheduling_by_review_is_one_schedule_event(meeting: Any, make_user: Any) -> None:
+    """A draft with a future go-live date, approved by a reviewer: scheduled, not live."""
+    author = make_user("communicator")
+    page = DocumentPage(title="Study for next week", slug="next-week", kind="study", live=False)
+    meeting.add_child(instance=page)
+    page.go_live_at = timezone.now() + dt.timedelta(days=7)
+    page.save_revision(user=author)
+    page.get_workflow().start(page, author)
+    page = DocumentPage.objects.get(pk=page.pk)
+    reviewer = make_user("reviewer")
+    state = page.current_workflow_task_state
+    state.task.specific.on_action(state, reviewer, "approve")
+    page.refresh_from_db()
+    assert not page.live
+    assert Client().get(f"{meeting.url}next-week/").status_code == 404
+
+    [event] = _audited(page, "schedule")
+    assert event.actor == reviewer
+    assert event.actor_username == "reviewer"
+    assert event.detail["event"] == "schedule"
+    assert event.detail["title"] == "Study for next week"
+    assert _audited(page, "publish") == []
+    assert _audited(page, "unpublish") == []
+
+
+def test_cancelling_a_schedule_is_a_schedule_event(meeting: Any) -> None:
+    """The admin's "cancel scheduled publish" (an administrator's step) is audited too."""
+    from django.contrib.auth import get_user_model
+
+    page = DocumentPage(title="Later study", slug="later", kind="study", live=False)
+    meeting.add_child(instance=page)
+    page.go_live_at = timezone.now() + dt.timedelta(days=1)
+    revision = page.save_revision()
+    revision.publish()
+    admin = get_user_model().objects.create_superuser("webmaster", password="x" * 16)
+    client = Client()
+    client.force_login(admin)
+    url = reverse("wagtailadmin_pages:revisions_unschedule", args=(page.pk, revision.pk))
+    assert client.post(url).status_code == 302
+    revision.refresh_from_db()
+    assert revision.approved_go_live_at is None
+    events = [(e.detail["event"], e.actor) for e in reversed(_audited(page, "schedule"))]
+    assert events == [("schedule", None), ("schedule-cancel", admin)]
+
+
+def test_unpublishing_in_the_admin_is_one_unpublish_event(meeting: Any) -> None:
+    """Only an administrator holds the publish permission that unpublishing needs."""
+    from django.contrib.auth import get_user_model
+
+    page = DocumentPage.objects.child_of(meeting).live().first()
+    assert page is not None
+    assert Client().get(page.url).status_code == 200
+    admin = get_user_model().objects.create_superuser("webmaster", password="x" * 16)
+    client = Client()
+    client.force_login(admin)
+    response = client.post(reverse("wagtailadmin_pages:unpublish", args=(page.pk,)))
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert not page.live
+    assert Client().get(f"{meeting.url}{page.slug}/").status_code == 404
+
+    [event] = _audited(page, "unpublish")
+    assert event.actor == admin
+    assert event.roles == "admin"
+    assert event.detail["event"] == "unpublish"
+    assert event.detail["title"] == page.title
+    assert not AuditEvent.objects.filter(
+        object_type="hub-page", object_id=str(page.pk), action="change"
+    ).exists()
+
+
+def test_reviewer_cannot_unpublish(meeting: Any, make_user: Any) -> None:
+    page = DocumentPage.objects.child_of(meeting).live().first()
+    client = Client()
+    client.force_login(make_user("reviewer"))
+    response = client.post(reverse("wagtailadmin_pages:unpublish", args=(page.pk,)))
+    assert response.status_code in (302, 403)
+    page.refresh_from_db()
+    assert page.live
+    assert _audited(page, "unpublish") == []
+
+
+def test_every_language_tree_has_the_rules(demo: dict[str, Any], make_user: Any) -> None:
+    """Each language's home heads its own page tree in Wagtail: communicators may edit and
+    translate there too, never publish, and the review workflow applies."""
+    from wagtail.models import Locale
+
+    from onevoice.hub.models import HubHomePage
+
+    communicator = make_user("communicator")
+    assert communicator.has_perm("simple_translation.submit_translation")
+    for code in ("en", "fr", "ar"):
+        home = HubHomePage.objects.get(locale=Locale.objects.get(language_code=code))
+        perms = home.permissions_for_user(communicator)
+        assert perms.can_edit() and not perms.can_publish(), code
+        workflow = home.get_workflow()
+        assert workflow is not None and workflow.name == "Hub review", code

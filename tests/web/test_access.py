@@ -98,3 +98,17 @@ def test_unknown_role_names_are_rejected_in_code() -> None:
         role_required("analist")
     with pytest.raises(ValueError, match="unknown role"):
         has_role(None, "root")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_communicators_and_admins_draft_public_reports(
+    client_as: Callable[..., Client], role: str
+) -> None:
+    """The role check comes first: allowed roles reach the (missing) case, others get 403."""
+    response = client_as(role).post("/cases/999999/public-report/")
+    assert response.status_code == (404 if role in ("communicator", "admin") else 403)
+
+
+def test_drafting_a_public_report_needs_post_and_login(client_as: Callable[..., Client]) -> None:
+    assert Client().post("/cases/1/public-report/")["Location"].startswith("/login/")
+    assert client_as("communicator").get("/cases/1/public-report/").status_code == 405

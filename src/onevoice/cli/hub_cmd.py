@@ -83,3 +83,55 @@ def export_cmd(out: str, no_search: bool, data_dir: str) -> None:
         click.echo(f"broken link: {broken}", err=True)
     if result.broken_links:
         raise click.exceptions.Exit(1)
+
+
+@hub.command("report-from-case")
+@click.argument("case_key", type=int, metavar="CASE_ID")
+@click.option(
+    "--user",
+    "username",
+    envvar="ONEVOICE_USER",
+    required=True,
+    metavar="NAME",
+    help="The communicator drafting it (env ONEVOICE_USER); the draft is theirs.",
+)
+@DATA_OPTION
+def report_from_case(case_key: int, username: str, data_dir: str) -> None:
+    """Draft the public hub report of an approved TLP:CLEAR case, for review.
+
+    Private individuals' accounts appear only as pseudonyms, public figures and state
+    assets by handle; indicators are defanged. The draft is saved as a revision by --user
+    and is never published here: submit it for review in the CMS, where a reviewer other
+    than its author approves it. Running it again updates the same page. Prints the
+    draft's address in the CMS.
+
+    \b
+    Examples:
+      onevoice hub report-from-case 12 --user comms
+      ONEVOICE_USER=comms onevoice hub report-from-case 12 --data /srv/onevoice-web
+    """
+    from onevoice.web.bootstrap import setup
+
+    setup(data_dir)
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from onevoice.errors import UsageError
+    from onevoice.hub.case_reports import draft_case_report
+    from onevoice.web.cases.models import Case
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise UsageError(f"there is no active web account {username!r}")
+    case = Case.objects.filter(pk=case_key).first()
+    if case is None:
+        raise UsageError(
+            f"there is no case {case_key}", hint="list them on the web app's Cases page"
+        )
+    page = draft_case_report(case, user)
+    base = str(settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    click.echo(f"draft: {page.title}")
+    click.echo(
+        f"edit and submit for review: {base}{reverse('wagtailadmin_pages:edit', args=(page.pk,))}"
+    )

@@ -225,7 +225,6 @@ def load_demo() -> dict[str, Any]:
         site = Site(hostname="localhost", port=80, is_default_site=True, site_name="G20 Hub")
     site.root_page = home
     site.save()
-    setup_publishing(home)
 
     india = None
     for item in PRESIDENCIES:
@@ -314,6 +313,8 @@ def load_demo() -> dict[str, Any]:
         host_country="الهند",
         theme="أرض واحدة، عائلة واحدة، مستقبل واحد",
     )
+    # after the translations: each language's home gets the permissions and the workflow
+    setup_publishing(home)
     # Wagtail queues index updates as background tasks (run by ``onevoice worker``); the
     # demo rebuilds the search index at once so search works straight after loading.
     from django.core.management import call_command

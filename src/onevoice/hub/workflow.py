@@ -7,8 +7,10 @@ permission (:func:`setup_publishing`), so a page only goes live when its workflo
 (:func:`onevoice.hub.publishing.publish_after_review`).
 
 Wagtail writes a log entry for each publish, scheduled publish, unpublish (also the scheduled
-one, ``publish_scheduled``), schedule and review decision; :func:`connect_signals` copies each
-into the taskforce's audit log (:func:`onevoice.web.audit.models.audit`).
+one, ``publish_scheduled``), schedule, schedule cancellation and review decision;
+:func:`connect_signals` copies each into the taskforce's audit log
+(:func:`onevoice.web.audit.models.audit`) under the audit action of :data:`AUDITED`, with the
+acting user, the page and the event name in the detail.
 """
 
 from __future__ import annotations
@@ -27,15 +29,17 @@ __all__ = [
     "setup_publishing",
 ]
 
-#: Wagtail log actions → (our audit action, event name). The audit log has no "unpublish"
-#: action, so unpublishing and scheduling are ``change`` events named in the detail.
+#: Wagtail log actions → (our audit action, event name). The action says what kind of step it
+#: was (``publish``, ``unpublish``, ``schedule``, or ``change`` for review steps); the event
+#: name, kept in the audit detail, says which one exactly (by hand or at the scheduled time,
+#: a schedule set or cancelled).
 AUDITED: dict[str, tuple[str, str]] = {
     "wagtail.publish": ("publish", "publish"),
     "wagtail.publish.scheduled": ("publish", "scheduled-publish"),
-    "wagtail.publish.schedule": ("change", "schedule"),
-    "wagtail.schedule.cancel": ("change", "schedule-cancel"),
-    "wagtail.unpublish": ("change", "unpublish"),
-    "wagtail.unpublish.scheduled": ("change", "scheduled-unpublish"),
+    "wagtail.publish.schedule": ("schedule", "schedule"),
+    "wagtail.schedule.cancel": ("schedule", "schedule-cancel"),
+    "wagtail.unpublish": ("unpublish", "unpublish"),
+    "wagtail.unpublish.scheduled": ("unpublish", "scheduled-unpublish"),
     "wagtail.workflow.start": ("change", "submit-for-review"),
     "wagtail.workflow.approve": ("change", "review-approve"),
     "wagtail.workflow.reject": ("change", "review-reject"),
@@ -116,8 +120,11 @@ def connect_signals() -> None:
 def setup_publishing(root: Any) -> Any:
     """Groups, permissions and the review workflow for the hub under ``root``; idempotent.
 
-    Communicators add and change pages; reviewers change them and approve in the workflow;
-    neither may publish directly. Returns the workflow.
+    Communicators add, change and translate pages (Wagtail's "Translate" action); reviewers
+    change them and approve in the workflow; neither may publish directly. Each language's
+    home page heads a tree of its own in Wagtail, so the permissions and the workflow are set
+    on ``root`` and on every translation of it: call this again after adding a language.
+    Returns the workflow.
     """
     from django.contrib.auth.models import Group, Permission
     from wagtail.models import GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
@@ -125,23 +132,30 @@ def setup_publishing(root: Any) -> Any:
     admin_access = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
+    translate = Permission.objects.get(
+        content_type__app_label="simple_translation", codename="submit_translation"
+    )
     communicator, _ = Group.objects.get_or_create(name="communicator")
     reviewer, _ = Group.objects.get_or_create(name="reviewer")
-    for group, codenames in (
-        (communicator, ("add_page", "change_page")),
-        (reviewer, ("change_page",)),
-    ):
-        group.permissions.add(admin_access)
-        for codename in codenames:
-            permission = Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            )
-            GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
+    communicator.permissions.add(translate)
     task = ReviewByAnotherTask.objects.filter(name="Review by another reviewer").first()
     if task is None:
         task = ReviewByAnotherTask.objects.create(name="Review by another reviewer")
     task.groups.set([reviewer])
     workflow, _ = Workflow.objects.get_or_create(name="Hub review")
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-    WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+    for home in root.get_translations(inclusive=True):
+        for group, codenames in (
+            (communicator, ("add_page", "change_page")),
+            (reviewer, ("change_page",)),
+        ):
+            group.permissions.add(admin_access)
+            for codename in codenames:
+                permission = Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                )
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=home, permission=permission
+                )
+        WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
     return workflow

@@ -9,6 +9,7 @@ CSS, JavaScript or fonts.
 from __future__ import annotations
 
 import os
+import zoneinfo
 from pathlib import Path
 
 from onevoice.web.config import build_settings
@@ -157,6 +158,9 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_BASE_URL = os.environ.get("ONEVOICE_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# The admin's time-zone menu: Debian's tzdata also lists "localtime" (a link to
+# /etc/localtime), which browsers reject (a script error on the account page).
+WAGTAIL_USER_TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
 # Reviewers hold no publish permission: an approved workflow publishes on its own authority.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "onevoice.hub.publishing.publish_after_review"
 # An edit during review restarts the review: what is published is what was approved.

@@ -31,3 +31,18 @@ def account_label(m: Any) -> SafeString:
     if name:
         return format_html('<span class="ids">{}</span><br><small>{}</small>', account_id, name)
     return format_html('<span class="ids">{}</span>', account_id)
+
+
+@register.filter
+def long_date(value: Any) -> str:
+    """A date as people of the active language write it in full: Django's ``DATE_FORMAT``
+    of the language ("18 novembre 2024", "2024年11月18日", "18 نوفمبر، 2024"), except in
+    English, where the hub writes "18 November 2024" (Django's English format is
+    "Nov. 18, 2024")."""
+    from django.utils import formats, translation
+
+    if not value:
+        return ""
+    if (translation.get_language() or "en").split("-")[0] == "en":
+        return str(formats.date_format(value, "j F Y"))
+    return str(formats.date_format(value, "DATE_FORMAT", use_l10n=True))

@@ -9,9 +9,25 @@ from onevoice.hub.models.public import (
     OfficialAccount,
     OfficialAccountsPage,
 )
+from onevoice.hub.models.reports import (
+    CaseReportAccount,
+    CaseReportAttribution,
+    CaseReportFigure,
+    CaseReportIndicator,
+    CaseReportNarrative,
+    CaseReportPage,
+    CaseReportTechnique,
+)
 from onevoice.hub.workflow import ReviewByAnotherTask
 
 __all__ = [
+    "CaseReportAccount",
+    "CaseReportAttribution",
+    "CaseReportFigure",
+    "CaseReportIndicator",
+    "CaseReportNarrative",
+    "CaseReportPage",
+    "CaseReportTechnique",
     "Commitment",
     "DebunkPage",
     "DebunkSource",

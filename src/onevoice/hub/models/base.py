@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -73,9 +75,20 @@ class HubBasePage(Page):
         return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        """404 for anything :meth:`is_public` refuses, whoever asks."""
+        """404 for anything :meth:`is_public` refuses, whoever asks; a page asked for in a
+        language it has no version in (Wagtail then serves the default locale's) redirects
+        to its own address, so that its ``lang`` and the interface language agree."""
         if not self.is_public():
             raise Http404
+        asked = translation.get_language()
+        if (
+            asked
+            and asked != self.locale.language_code
+            and not getattr(request, "is_preview", False)
+        ):
+            own = self.get_url(request)
+            if own and own != request.path:
+                return redirect(own)
         response: HttpResponse = super().serve(request, *args, **kwargs)
         return response
 
@@ -87,13 +100,19 @@ class HubHomePage(HubBasePage):
 
     content_panels = [*HubBasePage.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["hub.PresidencyPage", "hub.OfficialAccountsPage", "hub.DebunkPage"]
+    subpage_types = [
+        "hub.PresidencyPage",
+        "hub.OfficialAccountsPage",
+        "hub.DebunkPage",
+        "hub.CaseReportPage",
+    ]
     template = "hub/home_page.html"
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """Add the live presidencies (newest first), debunks and the accounts page."""
+        """Add the live presidencies (newest first), debunks, reports and the accounts page."""
         from onevoice.hub.models.presidency import PresidencyPage
         from onevoice.hub.models.public import DebunkPage, OfficialAccountsPage
+        from onevoice.hub.models.reports import CaseReportPage
 
         context = super().get_context(request, *args, **kwargs)
         children = self.get_children().live()
@@ -104,6 +123,12 @@ class HubHomePage(HubBasePage):
         )
         context["debunks"] = (
             DebunkPage.objects.child_of(self).live().order_by("-first_published_at")
+        )
+        context["reports"] = (
+            CaseReportPage.objects.child_of(self)
+            .live()
+            .filter(tlp="clear")
+            .order_by("-first_published_at")
         )
         context["accounts_page"] = OfficialAccountsPage.objects.child_of(self).live().first()
         return context

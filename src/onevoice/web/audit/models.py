@@ -1,5 +1,10 @@
 """The audit log: one row per view, create, change, export, publish and login attempt.
 
+Publishing has three actions of its own: ``publish`` (content goes live), ``schedule`` (a
+publication is scheduled, or a schedule cancelled) and ``unpublish`` (live content is taken
+down, by hand or at its expiry date); the hub copies Wagtail's log entries into them
+(:data:`onevoice.hub.workflow.AUDITED`).
+
 The log is append-only through the application: :class:`AuditEvent` raises
 :class:`AppendOnlyError` when an existing row is saved again or deleted, and its queryset
 refuses ``update()`` and ``delete()`` (which bypass ``save``/``delete``). The actor is kept
@@ -26,6 +31,8 @@ ACTIONS: tuple[str, ...] = (
     "change",
     "export",
     "publish",
+    "unpublish",
+    "schedule",
     "login",
     "login_failed",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from onevoice.web.cases import actions, views
+from onevoice.web.cases import actions, public_report, views
 
 app_name = "cases"
 
@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/history/", views.case_history, name="history"),
     path("<int:pk>/report/", views.case_report, name="report"),
     path("<int:pk>/export/<slug:fmt>/", views.case_export_file, name="export"),
+    path("<int:pk>/public-report/", public_report.draft_public_report, name="draft_public_report"),
     path("<int:pk>/edit/", actions.case_edit, name="edit"),
     path("<int:pk>/transition/", actions.case_transition, name="transition"),
     path("<int:pk>/accounts/", actions.account_mark, name="mark_account"),
