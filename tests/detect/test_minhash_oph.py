@@ -207,10 +207,13 @@ _PIECES = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.one_of(_PIECES, st.text(max_size=6)), max_size=12).map("".join)))
 def test_normalise_texts_is_normalise_text_of_each(texts: list[str]) -> None:
-    assert normalise_texts(texts) == [normalise_text(t) for t in texts]
+    expected = [normalise_text(t) for t in texts]
+    assert normalise_texts(texts) == expected
+    assert normalise_texts(texts, compiled=False) == expected
 
 
 def test_normalise_texts_of_a_batch_with_the_separator() -> None:
     texts = ["A\ue000B  0 00", "x", "", "🚨 RT @bob: Leaked!! https://t.co/x #G20 in 2025…"]
     assert normalise_texts(texts) == ["a b 0 0", "x", "", "rt leaked g0 in 0"]
+    assert normalise_texts(texts, compiled=False) == normalise_texts(texts)
     assert normalise_texts([]) == []

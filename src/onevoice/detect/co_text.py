@@ -285,9 +285,8 @@ def near_duplicate_items(
         # Equal signatures (in practice: equal texts) are one node; nodes in key order.
         all_keys = np.concatenate([np.zeros(0, np.uint64), *key_parts])
         keys, first = np.unique(all_keys, return_index=True)
-        sigs = np.concatenate([np.zeros((0, num_perm), np.uint32), *sig_parts])[first]
+        sigs = _gather_rows(sig_parts, first, num_perm)
         key_parts.clear()
-        sig_parts.clear()
         labels = keys[_groups(sigs, hasher, bands, rows, threshold, compiled=compiled)]
         comp = pa.table({"sig_key": pa.array(keys), "comp": pa.array(labels)})
         con.register(w["comp"], comp)
@@ -309,6 +308,22 @@ def near_duplicate_items(
     finally:
         _cleanup(con, w)
     return table
+
+
+def _gather_rows(parts: list[np.ndarray], rows: np.ndarray, width: int) -> np.ndarray:
+    """Rows ``rows`` (indexes into the parts one after another) of the ``parts``, in that
+    order, into one array, each part freed once read (no concatenation of them all)."""
+    out = np.empty((len(rows), width), dtype=np.uint32)
+    ends = np.cumsum([len(p) for p in parts], dtype=np.int64)
+    owner = np.searchsorted(ends, rows, side="right")
+    start = 0
+    for i in range(len(parts)):
+        at = np.flatnonzero(owner == i) if len(parts) > 1 else np.arange(len(rows))
+        if len(at):
+            out[at] = parts[i][rows[at] - start]
+        start = int(ends[i])
+        parts[i] = np.zeros((0, width), np.uint32)
+    return out
 
 
 def _check(

@@ -106,6 +106,9 @@ def _signatures(
             bits += 1
         shift = np.uint64(64 - bits)
     filled = np.zeros(num_perm, dtype=np.bool_)
+    k_pow = _ONE  # K^k
+    for _ in range(k):
+        k_pow *= _K_CHAR
     longest = 1
     for i in range(n):
         longest = max(longest, lens[i])
@@ -116,15 +119,19 @@ def _signatures(
         row = out[t]
         filled[:] = False
         some = False
-        # character k-grams (a shorter text: one shingle of its whole length)
+        # character k-grams (a shorter text: one shingle of its whole length), the
+        # polynomial Σ cⱼ·K^(k−j) rolled along the text: drop the first term, shift, add
         last = start + length - k if length >= k else start
+        h = _ZERO
+        for j in range(k):
+            c = np.uint64(cps[start + j]) + _ONE if j < length else _ZERO
+            h = (h + c) * _K_CHAR
         for i in range(start, last + 1):
             if length == 0:
                 break
-            h = _ZERO
-            for j in range(k):
-                c = np.uint64(cps[i + j]) + _ONE if j < length else _ZERO
-                h = (h + c) * _K_CHAR
+            if i > start:
+                h = h - (np.uint64(cps[i - 1]) + _ONE) * k_pow + np.uint64(cps[i + k - 1]) + _ONE
+                h *= _K_CHAR
             g = _fmix(_fmix(h ^ _TAG_CHAR) ^ mix)
             b = _bin(g, num_perm, shift)
             v = np.uint32(g & _LOW32)

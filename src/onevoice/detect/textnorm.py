@@ -102,15 +102,17 @@ def _code(cp: int) -> int:
     return _DROP if value == "" else ord(value) if isinstance(value, str) else value
 
 
-def normalise_texts(texts: list[str]) -> list[str]:
+def normalise_texts(texts: list[str], *, compiled: bool = True) -> list[str]:
     """:func:`normalise_text` of each text, the same strings, faster for a batch.
 
     NFKC, case folding and the URL and mention expressions run per text (on one long
     string they cost more: the quick checks fail for all); the character map, the runs of
-    zeros and of white space are then done for the whole batch in one compiled pass
-    (:func:`onevoice.detect.cotext_kernels.squeeze_mapped`) over the code points of the
-    texts joined by :data:`_SEP`. (A batch with that character in a text is normalised
-    text by text.)"""
+    zeros and of white space are then done for the whole batch, over the code points of the
+    texts joined by :data:`_SEP`: in one compiled pass
+    (:func:`onevoice.detect.cotext_kernels.squeeze_mapped`), or with ``compiled=False``
+    in a few numpy steps, the same strings (the child processes use these: loading
+    numba's compiled code costs a fresh interpreter over a second, more than it saves).
+    (A batch with that character in a text is normalised text by text.)"""
     cased = [_cased(t) for t in texts]
     joined = _SEP.join(cased)
     if not texts or joined.count(_SEP) != len(texts) - 1:
@@ -119,11 +121,34 @@ def normalise_texts(texts: list[str]) -> list[str]:
     # Above the table (emoji, rare): through the dict, once per distinct code point.
     found = np.unique(cps[cps >= 0x10000])
     codes = np.fromiter((_code(int(cp)) for cp in found), dtype=np.uint32, count=len(found))
-    from onevoice.detect.cotext_kernels import squeeze_mapped
+    if compiled:
+        from onevoice.detect.cotext_kernels import squeeze_mapped
 
-    c = squeeze_mapped(cps, _bmp_table(), found.astype(np.uint32), codes, _DROP, _SEP_CP)
+        c = squeeze_mapped(cps, _bmp_table(), found.astype(np.uint32), codes, _DROP, _SEP_CP)
+    else:
+        c = _squeeze(cps, found.astype(np.uint32), codes)
     out: str = c.tobytes().decode("utf-32-le", "surrogatepass")
     return out.split(_SEP)
+
+
+def _squeeze(cps: U32, astral: U32, codes: U32) -> U32:
+    """:func:`onevoice.detect.cotext_kernels.squeeze_mapped` in numpy steps."""
+    mapped = _bmp_table()[np.minimum(cps, np.uint32(0xFFFF))]
+    big = cps >= 0x10000
+    if big.any():
+        mapped[big] = codes[np.searchsorted(astral, cps[big])]
+    c = mapped[mapped != _DROP]
+    if len(c):
+        zero = c == 0x30  # a zero after a zero goes: runs of zeros become one
+        c = c[np.concatenate([[True], ~(zero[1:] & zero[:-1])])]
+        # White space: only spaces are left; a space after a space, the separator or the
+        # start goes, then one before the separator or the end.
+        space = c == 0x20
+        c = c[~(space & np.concatenate([[True], space[:-1] | (c[:-1] == _SEP_CP)]))]
+        space = c == 0x20
+        c = c[~(space & np.concatenate([c[1:] == _SEP_CP, [True]]))]
+    squeezed: U32 = c
+    return squeezed
 
 
 def serve_normalise(source: BinaryIO, sink: BinaryIO) -> None:
@@ -132,7 +157,9 @@ def serve_normalise(source: BinaryIO, sink: BinaryIO) -> None:
     framed alike. The loop of the child process :class:`ChildNormaliser` talks to."""
     while head := source.read(8):
         texts = pickle.loads(source.read(int.from_bytes(head, "little")))
-        data = pickle.dumps(normalise_texts(texts), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(
+            normalise_texts(texts, compiled=False), protocol=pickle.HIGHEST_PROTOCOL
+        )
         sink.write(len(data).to_bytes(8, "little"))
         sink.write(data)
         sink.flush()
@@ -151,7 +178,7 @@ class ChildNormaliser:
         # this order (-P: not the working directory first).
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         code = (
-            "import sys; from onevoice.detect.minhash import serve_normalise; "
+            "import sys; from onevoice.detect.textnorm import serve_normalise; "
             "serve_normalise(sys.stdin.buffer, sys.stdout.buffer)"
         )
         self._child = subprocess.Popen(
