@@ -17,7 +17,7 @@ Method (the numpy parts are in :mod:`onevoice.detect.minhash`):
    normalisation are left out. Each distinct raw text (grouped by DuckDB) is normalised
    once, and each distinct normalised text is shingled and hashed once, as soon as it is
    first seen (in the benchmark's million posts, 661,000 texts are 526,000 distinct raw
-   and 439,000 distinct normalised ones). From :data:`_PROCESS_MIN` distinct raw texts
+   and 439,000 distinct normalised ones). From :data:`_PROCESS_MIN` posts with a text
    on, normalising runs in :data:`_CHILDREN` child interpreters
    (:class:`~onevoice.detect.minhash.ChildNormaliser`), batches in turn, on other CPUs
    while this process hashes: it is pure Python, so in a thread it would hold the GIL.
@@ -76,6 +76,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -106,8 +107,9 @@ BUCKET_ANCHORS = 100
 #: 20,000 pairs instead of 200,000 took the filter's system time from 3 s to 1.2 s.
 _PAIR_CHUNK = 20_000
 _NODE_CHUNK = 20_000
-#: From this many distinct raw texts on, they are normalised in a child process (started
-#: afresh, about 0.3 s), overlapped with the hashing; below, in this thread.
+#: From this many posts with a text on, texts are normalised in child processes (started
+#: afresh, about 0.3 s, while DuckDB groups the texts), overlapped with the hashing;
+#: below, in this thread.
 _PROCESS_MIN = 100_000
 #: Child processes that normalise, batches in turn (answers are taken in order). With
 #: hashing and verifying compiled, normalising (NFKC, case folding, the URL expression:
@@ -117,6 +119,11 @@ _CHILDREN = 2
 #: 2 bits made the filter twice as fast but let 12.3 million distinct pairs through to the
 #: whole-slot check instead of 6.7 million (5.4 million pass): no faster in all.
 _FILTER_BITS = 4
+#: The posts co-text reads (their count decides whether children normalise).
+_TEXT_POSTS = (
+    "(SELECT 1 FROM posts WHERE repost_of IS NULL AND account_id IS NOT NULL"
+    " AND text IS NOT NULL AND text <> '')"
+)
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PREFIX = "ov__cotext_"
 _WORK = ("raw", "norm", "key", "post", "comp")
@@ -168,6 +175,17 @@ def near_duplicate_items(
     bands, rows = lsh_params(float(threshold), num_perm)
     hasher = OnePermutationHasher(num_perm, seed)
     w = {name: f"{_PREFIX}{name}" for name in _WORK}
+    # While DuckDB groups the texts (it releases the GIL): the normalising children start
+    # and, in a thread, numba loads the compiled kernels (over a second in a fresh process).
+    early = contextlib.ExitStack()
+    children: list[ChildNormaliser | None] = [None]
+    if sys.executable and _count(con, _TEXT_POSTS) >= _PROCESS_MIN:
+        with contextlib.suppress(OSError):  # no child: normalise here
+            children = [early.enter_context(ChildNormaliser()) for _ in range(_CHILDREN)]
+    if compiled:
+        warm = threading.Thread(target=hasher.compiled_signatures, args=(["warm up"],))
+        warm.start()
+        early.callback(warm.join)
     try:
         _run(
             con,
@@ -251,13 +269,9 @@ def near_duplicate_items(
                 fresh = fresh[size:]
 
         least = max(min_chars, 1)
-        total = _count(con, w["raw"])
         with contextlib.ExitStack() as stack:
             pool = stack.enter_context(ThreadPoolExecutor(hasher.threads))
-            children: list[ChildNormaliser | None] = [None]
-            if total >= _PROCESS_MIN and sys.executable:
-                with contextlib.suppress(OSError):  # no child: normalise here
-                    children = [stack.enter_context(ChildNormaliser()) for _ in range(_CHILDREN)]
+            stack.enter_context(early)  # the children end once every answer is read
             for i, (rid, raw) in enumerate(_chunks(con, w["raw"], "text", batch_size)):
                 texts = [t or "" for t in raw.to_pylist()]
                 child = children[i % len(children)]
@@ -306,6 +320,7 @@ def near_duplicate_items(
             """,
         )
     finally:
+        early.close()
         _cleanup(con, w)
     return table
 
