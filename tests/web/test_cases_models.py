@@ -383,6 +383,22 @@ def test_attach_network_freezes_a_copy(people: dict[str, User], detected: tuple[
     assert Evidence.objects.get(pk=ev.pk).admiralty == "A1"
 
 
+def test_attach_network_while_a_page_reads_the_store(
+    people: dict[str, User], detected: tuple[Path, str]
+) -> None:
+    """The network page's graph request may hold the store open when the analyst clicks
+    "Open a case": DuckDB refuses a second connection with another configuration in one
+    process, so both must open it the same way."""
+    from onevoice.web.jobs.storeaccess import open_store_read_only
+
+    path, run_id = detected
+    case = _case(people)
+    with open_store_read_only(path) as reading:
+        ev = attach_network(case, path, run_id, 1, people["analyst"])
+        assert reading.execute("SELECT count(*) FROM networks").fetchone()[0] >= 1
+    assert ev.data["network"]["size"] == 3
+
+
 def test_attach_network_refusals(people: dict[str, User], detected: tuple[Path, str]) -> None:
     path, run_id = detected
     case = _case(people)

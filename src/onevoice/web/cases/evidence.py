@@ -194,7 +194,12 @@ def attach_network(
     ref = f"{run_id}/{network_id}"
     if case.evidence.filter(kind="network", ref=ref).exists():
         raise OneVoiceError(f"network {ref} is attached to case {case.pk} already")
-    with Store(store_path, read_only=True) as store:
+    # The pages' reader (open_store_read_only): DuckDB refuses a second connection to a
+    # file in one process with another configuration, so a page reading the store at the
+    # same moment (the network page's graph request) would make this fail.
+    from onevoice.web.jobs.storeaccess import open_store_read_only
+
+    with open_store_read_only(Path(store_path)) as store:
         data = network_copy(store, run_id, network_id, max_edges=max_edges)
     size = data["network"].get("size")
     with transaction.atomic():
