@@ -28,6 +28,7 @@ import pyarrow as pa
 import pytest
 
 import onevoice.detect.co_text as co_text
+import onevoice.detect.lsh_groups as lsh_groups
 import onevoice.detect.minhash as mh
 from onevoice.demo.narratives import NARRATIVES
 from onevoice.detect.co_text import near_duplicate_items
@@ -481,7 +482,7 @@ def test_equal_slots_counts_like_count_nonzero(width: int) -> None:
         sigs = rng.integers(0, 3, (40, width)).astype(dtype)
         left, right = rng.integers(0, 40, 500), rng.integers(0, 40, 500)
         expected = np.count_nonzero(sigs[left] == sigs[right], axis=1)
-        assert co_text._equal_slots(sigs, left, right).tolist() == expected.tolist()
+        assert lsh_groups._equal_slots(sigs, left, right).tolist() == expected.tolist()
 
 
 def test_an_empty_store_gives_an_empty_table(store: Store) -> None:
@@ -720,7 +721,7 @@ def test_band_candidates_follow_the_anchor_rule(
     found in several bands kept once) gives the groups of the rule written out plainly:
     pairs sharing a bucket where the earlier one (by key) is among its first
     ``BUCKET_ANCHORS``, verified on all slots, then leader groups."""
-    import onevoice.detect.co_text as ct
+    import onevoice.detect.lsh_groups as ct
     from onevoice.detect.minhash import leader_groups
 
     monkeypatch.setattr(ct, "BUCKET_ANCHORS", 3)
@@ -750,5 +751,5 @@ def test_band_candidates_follow_the_anchor_rule(
     lo = np.array([a for a, _ in sorted(edges)], dtype=np.int64)
     hi = np.array([b for _, b in sorted(edges)], dtype=np.int64)
     expected = leader_groups(len(sigs), lo, hi)
-    got = ct._groups(sigs, hasher, bands, rows, threshold, compiled=compiled)
+    got = ct.group_signatures(sigs, hasher, bands, rows, threshold, compiled=compiled)
     assert got.tolist() == expected.tolist()

@@ -3,7 +3,7 @@
 Signatures and keys (:func:`onevoice.detect.cotext_kernels.signatures` against
 :func:`shingle_hashes_unordered` + :meth:`OnePermutationHasher.signatures`), on random
 texts in several scripts, lengths around the shingle sizes, odd and power-of-two slot
-counts; the grouping (:func:`onevoice.detect.co_text._groups`) on signatures with big
+counts; the grouping (:func:`onevoice.detect.lsh_groups.group_signatures`) on signatures with big
 buckets; and the whole near-duplicate table on the demo data.
 """
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import onevoice.detect.co_text as co_text
+import onevoice.detect.lsh_groups as lsh_groups
 from onevoice.detect.minhash import OnePermutationHasher, shingle_hashes_unordered
 from onevoice.store import Store
 from tests.detect.test_co_text import _table, demo, multilingual  # noqa: F401
@@ -64,7 +64,7 @@ def test_compiled_signatures_of_tweet_length_texts() -> None:
 def test_compiled_grouping_is_the_reference(monkeypatch: pytest.MonkeyPatch, anchors: int) -> None:
     """Buckets larger than the anchors, pairs found in many bands, pairs just above and
     below the threshold: the same leader groups either way."""
-    monkeypatch.setattr(co_text, "BUCKET_ANCHORS", anchors)
+    monkeypatch.setattr(lsh_groups, "BUCKET_ANCHORS", anchors)
     rng = np.random.default_rng(anchors)
     base = rng.integers(0, 2**32, (30, 64), dtype=np.uint64).astype(np.uint32)
     sigs = base[rng.integers(0, 30, 600)]
@@ -73,8 +73,8 @@ def test_compiled_grouping_is_the_reference(monkeypatch: pytest.MonkeyPatch, anc
     sigs = np.unique(sigs.astype(np.uint32), axis=0)
     hasher = OnePermutationHasher(64, seed=1, threads=2)
     bands, rows = 12, 5
-    ref = co_text._groups(sigs, hasher, bands, rows, 0.7, compiled=False)
-    got = co_text._groups(sigs, hasher, bands, rows, 0.7, compiled=True)
+    ref = lsh_groups.group_signatures(sigs, hasher, bands, rows, 0.7, compiled=False)
+    got = lsh_groups.group_signatures(sigs, hasher, bands, rows, 0.7, compiled=True)
     assert got.tolist() == ref.tolist()
     assert len(np.unique(ref)) < len(sigs) - 50  # real groups
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import onevoice.detect.co_text as ct
+import onevoice.detect.lsh_groups as ct
 from onevoice.detect.minhash import (
     OnePermutationHasher,
     fmix64,

@@ -1,11 +1,12 @@
 """Compiled kernels of ``co-text``: the same results as the numpy code, several times faster.
 
 :mod:`onevoice.detect.shingles`, :class:`~onevoice.detect.minhash.OnePermutationHasher`,
-:func:`onevoice.detect.co_text._groups` and :func:`onevoice.detect.lsh.leader_groups` are
-written as whole-array numpy steps; they stay the reference. This module does the same
-work text by text and pair by pair in loops compiled by numba (Lam, Pitrou & Seibert 2015,
-*Numba: a LLVM-based Python JIT compiler*), which the numpy form cannot express without
-temporaries the size of all shingles or all candidate pairs:
+:func:`onevoice.detect.lsh_groups.group_signatures` and
+:func:`onevoice.detect.lsh.leader_groups` are written as whole-array numpy steps; they
+stay the reference. This module does the same work text by text and pair by pair in
+loops compiled by numba (Lam, Pitrou & Seibert 2015, *Numba: a LLVM-based Python JIT
+compiler*), which the numpy form cannot express without temporaries the size of all
+shingles or all candidate pairs:
 
 - :func:`signatures`: a text's character and word shingle hashes (the polynomial hashes of
   :mod:`~onevoice.detect.shingles`, bit for bit), their one-permutation MinHash bins and
@@ -13,7 +14,7 @@ temporaries the size of all shingles or all candidate pairs:
   for bit), and the signature keys, in one pass over the text's code points, with no
   array of shingles at all.
 - :func:`verified_pairs`: the LSH candidates of one band (the pairs of a bucket's first
-  ``anchors`` members with its later members, as ``co_text._bucket_pairs``), each checked
+  ``anchors`` members with its later members, as ``lsh_groups._bucket_pairs``), each checked
   on the whole signatures with an early exit once too many slots differ. A pair that was
   already a candidate in an earlier band is skipped (its band hashes and bucket places
   are compared first: a few loads instead of a signature), so each distinct pair is
@@ -372,7 +373,7 @@ def verified_pairs(
         band_hash: ``(n, bands)`` band hashes (node order).
         data: the nodes' filter bits, bucket keys and signatures (:class:`BandData`).
         need: equal slots for the estimate to reach the threshold.
-        anchors: ``co_text.BUCKET_ANCHORS``: in a bucket, each of the first ``anchors``
+        anchors: ``lsh_groups.BUCKET_ANCHORS``: in a bucket, each of the first ``anchors``
             nodes is paired with every later node.
     """
     hashes = np.ascontiguousarray(band_hash[order, band])
