@@ -39,6 +39,8 @@ import numpy.typing as npt
 from numba import types
 from numba.extending import intrinsic
 
+from onevoice.detect.shingles import _K_CHAR, _K_WORD, _TAG_CHAR, _TAG_WORD
+
 __all__ = [
     "BandData",
     "bucket_keys",
@@ -53,10 +55,7 @@ U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
 
-_K_CHAR = np.uint64(0x9E3779B97F4A7C15)
-_K_WORD = np.uint64(0x9AE16A3B2F90404F)
-_TAG_CHAR = np.uint64(0x243F6A8885A308D3)
-_TAG_WORD = np.uint64(0x13198A2E03707344)
+# The shingle hashes' constants are the reference's (bit for bit the same hashes).
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
 _M2 = np.uint64(0xC4CEB9FE1A85EC53)
 _S33 = np.uint64(33)
