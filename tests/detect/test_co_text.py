@@ -10,13 +10,10 @@ copies by other members. The hashing parts are checked against plain-Python refe
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
-import pickle
 import random
 import re
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -27,19 +24,16 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-import onevoice.detect.co_text as co_text
 import onevoice.detect.lsh_groups as lsh_groups
 import onevoice.detect.minhash as mh
 from onevoice.demo.narratives import NARRATIVES
 from onevoice.detect.co_text import near_duplicate_items
 from onevoice.detect.minhash import (
     MERSENNE_61,
-    ChildNormaliser,
     MinHasher,
     components,
     lsh_params,
     normalise_text,
-    serve_normalise,
     shingle_hashes,
 )
 from onevoice.errors import UsageError
@@ -418,61 +412,6 @@ def test_batch_size_and_seed(multilingual: Store) -> None:
     assert _table(multilingual, batch_size=1) == big
     assert _table(multilingual, seed=0) == big
     assert _table(multilingual, seed=12345) == big  # clear-cut groups: any seed finds them
-
-
-def test_normalising_in_a_child_process_changes_nothing(
-    multilingual: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    here = _table(multilingual, batch_size=5)
-    assert here
-    monkeypatch.setattr(co_text, "_PROCESS_MIN", 1)
-    started: list[int] = []
-    real = co_text.ChildNormaliser.submit
-
-    def submit(self: co_text.ChildNormaliser, texts: list[str]) -> Any:
-        started.append(len(texts))
-        return real(self, texts)
-
-    monkeypatch.setattr(co_text.ChildNormaliser, "submit", submit)
-    assert _table(multilingual, batch_size=5) == here
-    assert len(started) > 1  # the child did the work, in several requests
-
-
-def test_a_child_that_cannot_run_is_replaced_by_this_process(
-    multilingual: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    here = _table(multilingual)
-    monkeypatch.setattr(co_text, "_PROCESS_MIN", 1)
-    monkeypatch.setattr(sys, "executable", "/bin/false")  # exits at once, answers nothing
-    with ChildNormaliser() as child, pytest.raises(OSError):
-        child.submit(["a text"]).result()
-    assert _table(multilingual, batch_size=5) == here
-    monkeypatch.setattr(sys, "executable", "/nonexistent/python")  # cannot even start
-    assert _table(multilingual, batch_size=5) == here
-
-
-def test_the_child_normaliser_answers_in_order() -> None:
-    texts = [
-        "🚨 RT @bob: Leaked!! https://t.co/x #G20 in 2025…",
-        "",
-        "lone \ud800 surrogate",
-        "ＦＵＬＬＷＩＤＴＨ Straße",
-        "line\nbreaks\tand\x00controls",
-    ]
-    with ChildNormaliser() as child:
-        jobs = [child.submit(texts[i:]) for i in range(len(texts))]
-        answers = [job.result() for job in jobs]
-    assert answers == [[normalise_text(t) for t in texts[i:]] for i in range(len(texts))]
-
-
-def test_serve_normalise_frames() -> None:
-    data = pickle.dumps(["A b!", "C"])
-    source = io.BytesIO(len(data).to_bytes(8, "little") + data)
-    sink = io.BytesIO()
-    serve_normalise(source, sink)
-    out = sink.getvalue()
-    assert int.from_bytes(out[:8], "little") == len(out) - 8
-    assert pickle.loads(out[8:]) == ["a b", "c"]
 
 
 @pytest.mark.parametrize("width", [1, 7, 8, 13, 128])

@@ -1,6 +1,6 @@
 """The compiled kernels of ``co-text`` give what the numpy reference gives, bit for bit.
 
-Signatures and keys (:func:`onevoice.detect.cotext_kernels.signatures` against
+Signatures and keys (:func:`onevoice.detect.cotext_kernels.code_point_signatures` against
 :func:`shingle_hashes_unordered` + :meth:`OnePermutationHasher.signatures`), on random
 texts in several scripts, lengths around the shingle sizes, odd and power-of-two slot
 counts; the grouping (:func:`onevoice.detect.lsh_groups.group_signatures`) on signatures with big
@@ -15,6 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import onevoice.detect.lsh_groups as lsh_groups
+from onevoice.detect import lsh_kernels
+from onevoice.detect.lsh import leader_groups
 from onevoice.detect.minhash import OnePermutationHasher, shingle_hashes_unordered
 from onevoice.store import Store
 from tests.detect.test_co_text import _table, demo, multilingual  # noqa: F401
@@ -87,3 +89,59 @@ def test_compiled_table_is_the_reference(multilingual: Store) -> None:  # noqa: 
 def test_compiled_table_on_the_demo_is_the_reference(demo: Store) -> None:  # noqa: F811
     ref = _table(demo, compiled=False)
     assert len(ref) > 100 and _table(demo, compiled=True) == ref
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_pair_leaders_are_the_leader_groups(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 400
+    u = rng.integers(0, n, 3000)
+    v = rng.integers(0, n, 3000)
+    pairs = np.unique(np.minimum(u, v) * n + np.maximum(u, v))
+    pairs = pairs[pairs // n != pairs % n]
+    expected = leader_groups(n, pairs // n, pairs % n, compiled=False)
+    assert lsh_kernels.pair_leaders(n, rng.permutation(pairs)).tolist() == expected.tolist()
+    assert lsh_kernels.pair_leaders(n, pairs[:0]).tolist() == list(range(n))
+
+
+def test_bucket_keys_put_the_ties_in_index_order() -> None:
+    rng = np.random.default_rng(4)
+    hashes = rng.integers(0, 50, 5000).astype(np.uint64)
+    stable = np.argsort(hashes, kind="stable")
+    order = np.argsort(hashes)  # not stable: ties in any order
+    keys = lsh_kernels.bucket_keys(order, hashes[order], 3)
+    assert order.tolist() == stable.tolist()
+    assert keys.tolist() == lsh_kernels.bucket_keys(stable.copy(), hashes[stable], 3).tolist()
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_grouping_reads_the_signatures_where_they_are(compiled: bool) -> None:
+    """Node ``i``'s signature in row ``where[i]`` of a larger array: the same groups as
+    the rows gathered in node order (co-text leaves them where they were computed)."""
+    rng = np.random.default_rng(8)
+    base = rng.integers(0, 2**32, (20, 64), dtype=np.uint64).astype(np.uint32)
+    sigs = base[rng.integers(0, 20, 300)]
+    edits = rng.random(sigs.shape) < 0.15
+    sigs = np.unique(np.where(edits, 7, sigs).astype(np.uint32), axis=0)
+    where = rng.permutation(len(sigs) + 100)[: len(sigs)]
+    spread = rng.integers(0, 2**32, (len(sigs) + 100, 64), dtype=np.uint64).astype(np.uint32)
+    spread[where] = sigs
+    hasher = OnePermutationHasher(64, seed=1, threads=2)
+    expected = lsh_groups.group_signatures(sigs, hasher, 12, 5, 0.7, compiled=compiled)
+    got = lsh_groups.group_signatures(spread, hasher, 12, 5, 0.7, where=where, compiled=compiled)
+    assert got.tolist() == expected.tolist()
+    assert len(np.unique(expected)) < len(sigs) - 30  # real groups
+
+
+@pytest.mark.parametrize("num_perm", [63, 65, 17])
+def test_compiled_grouping_with_an_odd_signature_length(num_perm: int) -> None:
+    rng = np.random.default_rng(num_perm)
+    base = rng.integers(0, 2**32, (15, num_perm), dtype=np.uint64).astype(np.uint32)
+    sigs = base[rng.integers(0, 15, 200)]
+    sigs = np.unique(np.where(rng.random(sigs.shape) < 0.1, 3, sigs).astype(np.uint32), axis=0)
+    hasher = OnePermutationHasher(num_perm, seed=2, threads=2)
+    bands, rows = 8, num_perm // 8
+    ref = lsh_groups.group_signatures(sigs, hasher, bands, rows, 0.7, compiled=False)
+    got = lsh_groups.group_signatures(sigs, hasher, bands, rows, 0.7, compiled=True)
+    assert got.tolist() == ref.tolist()
+    assert len(np.unique(ref)) < len(sigs) - 20

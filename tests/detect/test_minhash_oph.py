@@ -212,7 +212,7 @@ def test_normalise_texts_is_normalise_text_of_each(texts: list[str]) -> None:
     assert normalise_texts(texts, compiled=False) == expected
 
 
-def test_normalise_texts_of_a_batch_with_the_separator() -> None:
+def test_normalise_texts_of_a_batch_with_a_private_use_character() -> None:
     texts = ["A\ue000B  0 00", "x", "", "🚨 RT @bob: Leaked!! https://t.co/x #G20 in 2025…"]
     assert normalise_texts(texts) == ["a b 0 0", "x", "", "rt leaked g0 in 0"]
     assert normalise_texts(texts, compiled=False) == normalise_texts(texts)

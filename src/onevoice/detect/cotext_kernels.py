@@ -1,28 +1,15 @@
-"""Compiled kernels of ``co-text``: the same results as the numpy code, several times faster.
+"""Compiled kernels of ``co-text``'s hashing: the numpy code's results, several times faster.
 
-:mod:`onevoice.detect.shingles`, :class:`~onevoice.detect.minhash.OnePermutationHasher`,
-:func:`onevoice.detect.lsh_groups.group_signatures` and
-:func:`onevoice.detect.lsh.leader_groups` are written as whole-array numpy steps; they
-stay the reference. This module does the same work text by text and pair by pair in
-loops compiled by numba (Lam, Pitrou & Seibert 2015, *Numba: a LLVM-based Python JIT
-compiler*), which the numpy form cannot express without temporaries the size of all
-shingles or all candidate pairs:
-
-- :func:`signatures`: a text's character and word shingle hashes (the polynomial hashes of
-  :mod:`~onevoice.detect.shingles`, bit for bit), their one-permutation MinHash bins and
-  the optimal densification (:class:`~onevoice.detect.minhash.OnePermutationHasher`, bit
-  for bit), and the signature keys, in one pass over the text's code points, with no
-  array of shingles at all.
-- :func:`verified_pairs`: the LSH candidates of one band (the pairs of a bucket's first
-  ``anchors`` members with its later members, as ``lsh_groups._bucket_pairs``), each checked
-  on the whole signatures with an early exit once too many slots differ. A pair that was
-  already a candidate in an earlier band is skipped (its band hashes and bucket places
-  are compared first: a few loads instead of a signature), so each distinct pair is
-  verified once and the bands' outputs are disjoint: no sort to remove repeats.
-- :func:`squeeze_mapped`: the last steps of
-  :func:`~onevoice.detect.textnorm.normalise_texts` (removed characters, runs of zeros and
-  of spaces) in one pass over a batch's code points instead of a dozen array operations.
-- :func:`leader_visit`: the sequential visit of :func:`~onevoice.detect.lsh.leader_groups`.
+:mod:`onevoice.detect.shingles` and :class:`~onevoice.detect.minhash.OnePermutationHasher`
+are written as whole-array numpy steps; they stay the reference. This module does the
+same work text by text in a loop compiled by numba (Lam, Pitrou & Seibert 2015, *Numba: a
+LLVM-based Python JIT compiler*), which the numpy form cannot express without temporaries
+the size of all shingles: :func:`code_point_signatures` gives a text's character and word
+shingle hashes (the polynomial hashes of :mod:`~onevoice.detect.shingles`, bit for bit),
+their one-permutation MinHash bins and the optimal densification (bit for bit), and the
+signature keys, in one pass over the text's code points, with no array of shingles at
+all. The grouping's kernels are in :mod:`onevoice.detect.lsh_kernels`, the normaliser's
+in :mod:`onevoice.detect.textnorm_kernel`.
 
 The kernels release the GIL (``nogil``), so callers run them in threads as before; they
 are compiled on first use and cached on disk next to this module (numba's ``cache``).
@@ -36,24 +23,14 @@ from typing import Any
 import numba
 import numpy as np
 import numpy.typing as npt
-from numba import types
-from numba.extending import intrinsic
 
 from onevoice.detect.shingles import _K_CHAR, _K_WORD, _TAG_CHAR, _TAG_WORD
 
-__all__ = [
-    "BandData",
-    "bucket_keys",
-    "leader_visit",
-    "signatures",
-    "squeeze_mapped",
-    "verified_pairs",
-]
+__all__ = ["code_point_signatures"]
 
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
-I32 = npt.NDArray[np.int32]
 
 # The shingle hashes' constants are the reference's (bit for bit the same hashes).
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
@@ -95,9 +72,9 @@ def _signatures(
     probes: Any,
     probe_salt: np.uint64,
     key_salt: Any,
-) -> tuple[Any, Any]:
+    out: Any,
+) -> Any:
     n = len(lens)
-    out = np.full((n, num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
     keys = np.empty(n, dtype=np.uint64)
     shift = _ZERO
     if num_perm > 1 and num_perm & (num_perm - 1) == 0:
@@ -117,6 +94,7 @@ def _signatures(
     for t in range(n):
         length = lens[t]
         row = out[t]
+        row[:] = np.uint32(0xFFFFFFFF)
         filled[:] = False
         some = False
         # character k-grams (a shorter text: one shingle of its whole length), the
@@ -196,11 +174,12 @@ def _signatures(
             total += _fmix(np.uint64(row[b]) ^ key_salt[b])
         keys[t] = _fmix(total)
         start += length
-    return keys, out
+    return keys
 
 
-def signatures(
-    texts: list[str],
+def code_point_signatures(
+    cps: U32,
+    lens: I64,
     *,
     char_shingle: int,
     word_shingle: int,
@@ -209,13 +188,15 @@ def signatures(
     probes: npt.NDArray[np.intp],
     probe_salt: np.uint64,
     key_salt: U64,
+    out: U32 | None = None,
 ) -> tuple[U64, U32]:
-    """(keys, ``(n, num_perm)`` signatures) of normalised ``texts``, as
+    """(keys, ``(n, num_perm)`` signatures) of the normalised texts whose code points are
+    ``cps``, one after another, ``lens[i]`` for text ``i``, as
     :meth:`OnePermutationHasher.keys` of :meth:`OnePermutationHasher.signatures` of
-    :func:`~onevoice.detect.shingles.shingle_hashes_unordered` would give them."""
-    lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    keys, sig = _signatures(
+    :func:`~onevoice.detect.shingles.shingle_hashes_unordered` would give them; the
+    signatures written into ``out`` (``(n, num_perm)``, C-ordered) if given."""
+    sig = np.empty((len(lens), num_perm), dtype=np.uint32) if out is None else out
+    keys = _signatures(
         cps,
         lens,
         char_shingle,
@@ -225,238 +206,6 @@ def signatures(
         probes.astype(np.int64),
         probe_salt,
         key_salt,
+        sig,
     )
     return keys, sig
-
-
-@numba.njit(**_JIT)
-def _bucket_keys(order: Any, hashes: Any, anchors: int, out: Any) -> None:
-    first = 0
-    for i in range(len(order)):
-        if i > 0 and hashes[i] != hashes[i - 1]:
-            first = i
-        out[order[i]] = 2 * first + (1 if i - first < anchors else 0)
-
-
-def bucket_keys(order: I64, hashes: U64, anchors: int) -> I32:
-    """Each node's bucket in one band, as ``2·(the bucket's first place in the band's sort)
-    + (1 if the node is among the bucket's first anchors)``: two nodes were a candidate
-    pair of the band if their keys agree but for the low bit and one low bit is set."""
-    out = np.empty(len(order), dtype=np.int32)
-    _bucket_keys(order, hashes, anchors, out)
-    return out
-
-
-@intrinsic
-def _popcount(typingctx: Any, x: Any) -> Any:
-    """The set bits of a uint64: LLVM's ``ctpop``, one instruction on CPUs with one."""
-
-    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-        return builder.ctpop(args[0])
-
-    return types.uint64(types.uint64), codegen
-
-
-@numba.njit(**_JIT)
-def _verified(
-    band: int,
-    order: Any,
-    hashes: Any,
-    keys: Any,
-    low: Any,
-    words: Any,
-    need: int,
-    anchors: int,
-) -> Any:
-    n = len(order)
-    num_perm = 2 * words.shape[1]
-    allowed = num_perm - need
-    found = np.empty(1024, dtype=np.int64)
-    count = 0
-    s = 0
-    ones = np.uint64(0x1111111111111111)
-    nibbles_allowed = np.uint64(allowed)
-    while s < n:
-        e = s + 1
-        while e < n and hashes[e] == hashes[s]:
-            e += 1
-        for p in range(min(anchors, e - s - 1)):
-            u = order[s + p]
-            for q in range(s + p + 1, e):
-                v = order[q]
-                # 1. equal slots have equal low 4 bits: too many unequal nibbles, too few
-                #    equal slots (64 bytes a node, one cache line; 16 slots a word)
-                unequal = np.uint64(0)
-                for j in range(low.shape[1]):
-                    x = low[u, j] ^ low[v, j]
-                    x |= x >> np.uint64(1)
-                    x |= x >> np.uint64(2)
-                    unequal += _popcount(x & ones)  # type: ignore[call-arg]
-                    if unequal > nibbles_allowed:
-                        break
-                if unequal > nibbles_allowed:
-                    continue
-                # 2. a candidate of an earlier band was verified there
-                seen = False
-                for b in range(band):
-                    ku = keys[u, b]
-                    kv = keys[v, b]
-                    if (ku >> 1) == (kv >> 1) and (ku | kv) & 1:
-                        seen = True
-                        break
-                if seen:
-                    continue
-                # 3. the whole slots, two a word
-                differ = 0
-                for j in range(words.shape[1]):
-                    x = words[u, j] ^ words[v, j]
-                    if x != 0:
-                        differ += 2 if (x & _LOW32) != 0 and (x >> _S32) != 0 else 1
-                        if differ > allowed:
-                            break
-                if differ > allowed:
-                    continue
-                if count == len(found):
-                    grown = np.empty(2 * len(found), dtype=np.int64)
-                    grown[:count] = found
-                    found = grown
-                found[count] = u * n + v
-                count += 1
-        s = e
-    return found[:count].copy()
-
-
-@numba.njit(**_JIT)
-def _nibbles(sigs: Any, out: Any) -> None:
-    for i in range(sigs.shape[0]):
-        for j in range(sigs.shape[1]):
-            out[i, j // 16] |= np.uint64(sigs[i, j] & 15) << np.uint64(4 * (j % 16))
-
-
-def _low_nibbles(sigs: U32) -> U64:
-    """The low 4 bits of each slot, 16 slots a 64-bit word (slots padded with zeros)."""
-    out = np.zeros((len(sigs), -(-sigs.shape[1] // 16)), dtype=np.uint64)
-    _nibbles(sigs, out)
-    return out
-
-
-class BandData:
-    """What :func:`verified_pairs` reads, one row per node: the low 4 bits of each slot
-    (64 bytes for 128 slots: the first, exact, filter), its bucket key in each band
-    (:func:`bucket_keys`), and its signature as 64-bit words. (Rows ordered so that
-    near-duplicates sit together were tried: no faster, the filter rows fit the cache.)
-
-    Args:
-        sigs: ``(n, num_perm)`` signatures.
-        keys: ``(bands, n)`` bucket keys.
-    """
-
-    def __init__(self, sigs: U32, keys: I32) -> None:
-        n = len(sigs)
-        if sigs.shape[1] % 2:  # pad with a slot equal in every row: changes no count
-            sigs = np.concatenate([sigs, np.zeros((n, 1), np.uint32)], axis=1)
-        self.words = np.ascontiguousarray(sigs).view(np.uint64)
-        self.low = _low_nibbles(sigs)
-        self.keys = np.ascontiguousarray(keys.T)
-
-
-def verified_pairs(
-    band: int, order: I64, band_hash: U64, data: BandData, need: int, anchors: int
-) -> I64:
-    """The pairs ``u·n + v`` (``u < v``) first found as candidates in ``band`` whose
-    signatures agree on at least ``need`` slots.
-
-    Args:
-        band: the band's index.
-        order: the nodes sorted by (this band's hash, index).
-        band_hash: ``(n, bands)`` band hashes (node order).
-        data: the nodes' filter bits, bucket keys and signatures (:class:`BandData`).
-        need: equal slots for the estimate to reach the threshold.
-        anchors: ``lsh_groups.BUCKET_ANCHORS``: in a bucket, each of the first ``anchors``
-            nodes is paired with every later node.
-    """
-    hashes = np.ascontiguousarray(band_hash[order, band])
-    pairs: I64 = _verified(band, order, hashes, data.keys, data.low, data.words, need, anchors)
-    return pairs
-
-
-@numba.njit(**_JIT)
-def _leaders(n: int, a: Any, b: Any) -> Any:
-    # each edge under its later rank (a counting sort: no order inside a rank is needed)
-    first = np.zeros(n + 1, dtype=np.int64)
-    for i in range(len(a)):
-        first[max(a[i], b[i]) + 1] += 1
-    for j in range(n):
-        first[j + 1] += first[j]
-    fill = first[:-1].copy()
-    earlier = np.empty(len(a), dtype=np.int64)
-    for i in range(len(a)):
-        hi = max(a[i], b[i])
-        earlier[fill[hi]] = min(a[i], b[i])
-        fill[hi] += 1
-    label = np.arange(n, dtype=np.int64)
-    depth = np.zeros(n, dtype=np.uint8)  # 0: leads, 1: next to its leader, 2: two steps
-    for j in range(n):
-        leader = -1  # the earliest earlier neighbour that leads
-        near = -1  # the earliest earlier neighbour next to its leader
-        for k in range(first[j], first[j + 1]):
-            e = earlier[k]
-            if depth[e] == 0:
-                if leader < 0 or e < leader:
-                    leader = e
-            elif depth[e] == 1 and (near < 0 or e < near):
-                near = e
-        if leader >= 0:
-            label[j] = leader
-            depth[j] = 1
-        elif near >= 0:
-            label[j] = label[near]
-            depth[j] = 2
-    return label
-
-
-def leader_visit(n: int, a: I64, b: I64) -> I64:
-    """The labels (by visiting rank) of :func:`~onevoice.detect.lsh.leader_groups`' visit,
-    from its edges as visiting ranks ``a[i]–b[i]``. Each rank ``j`` in turn joins its
-    earliest earlier neighbour that leads a group, or else the group of its earliest
-    earlier neighbour next to its leader, or else leads: the earliest, not the first of a
-    sorted list, so the edges are only bucketed by their later rank (a counting sort)."""
-    label: I64 = _leaders(n, a, b)
-    return label
-
-
-@numba.njit(**_JIT)
-def _squeeze(cps: Any, table: Any, astral: Any, codes: Any, drop: np.uint32, sep: np.uint32) -> Any:
-    out = np.empty(len(cps), dtype=np.uint32)
-    m = 0
-    zero = np.uint32(0x30)
-    space = np.uint32(0x20)
-    prev = sep  # the previous character kept before spaces go: none yet
-    for cp in cps:
-        c = table[cp] if cp < len(table) else codes[np.searchsorted(astral, cp)]
-        if c == drop:
-            continue
-        if c == zero and prev == zero:
-            continue
-        kept_prev = out[m - 1] if m > 0 else sep
-        prev = c
-        if c == space:
-            if kept_prev in (space, sep):
-                continue
-        elif c == sep and kept_prev == space:
-            m -= 1  # no space before the end of a text
-        out[m] = c
-        m += 1
-    if m > 0 and out[m - 1] == space:
-        m -= 1
-    return out[:m].copy()
-
-
-def squeeze_mapped(cps: U32, table: U32, astral: U32, codes: U32, drop: int, sep: int) -> U32:
-    """A batch's code points (texts joined by ``sep``) through the character map —
-    ``table[cp]`` below ``len(table)``, above it ``codes[i]`` where ``astral[i] == cp``
-    (``astral`` sorted, holding every such code point of the batch) — without the ``drop``
-    code points, with every run of zeros one zero, and no space at the start or end of a
-    text nor after another space."""
-    out: U32 = _squeeze(cps, table, astral, codes, np.uint32(drop), np.uint32(sep))
-    return out

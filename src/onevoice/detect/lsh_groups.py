@@ -10,7 +10,7 @@ every later member; a pair is kept when at least ``⌈threshold·num_perm⌉`` s
 are grouped by :func:`~onevoice.detect.lsh.leader_groups`.
 
 Two implementations, the same groups: the compiled kernels of
-:mod:`onevoice.detect.cotext_kernels` (the default: each distinct pair verified once, in
+:mod:`onevoice.detect.lsh_kernels` (the default: each distinct pair verified once, in
 the first band that makes it a candidate) and the numpy reference below (every band's
 candidates filtered on the low bits of their slots, the survivors sorted to drop repeats,
 then verified on whole slots), which the tests compare them with.
@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from onevoice.detect import cotext_kernels
+from onevoice.detect import lsh_kernels
 from onevoice.detect.lsh import leader_groups
 from onevoice.detect.minhash import MinHasher, OnePermutationHasher
 
@@ -49,10 +49,12 @@ def group_signatures(
     rows: int,
     threshold: float,
     *,
+    where: np.ndarray | None = None,
     compiled: bool = True,
 ) -> np.ndarray:
-    """Leader-group label (a node index) of each node, from its ``(nodes, num_perm)``
-    signatures (rows in key order).
+    """Leader-group label (a node index) of each node, from its signature: row
+    ``where[i]`` of ``sigs`` for node ``i`` (``where=None``: the rows are the nodes);
+    nodes in key order.
 
     Band by band (bands, band hashing and verification in parallel threads): the nodes are
     sorted by (band hash, index);
@@ -61,14 +63,18 @@ def group_signatures(
     least ``need`` slots agree (equal slots have equal low bits, so this never drops a
     similar pair, and reads 64 bytes a node instead of 512). The pairs left, each kept
     once however many bands found it, are then verified on the whole slots."""
-    n, num_perm = sigs.shape
+    num_perm = sigs.shape[1]
     need = int(np.ceil(threshold * num_perm - 1e-9))  # equal slots for estimate ≥ threshold
+    if compiled:
+        at = np.arange(len(sigs)) if where is None else np.asarray(where, dtype=np.int64)
+        return _compiled_groups(sigs, at, hasher, bands, rows, need)
+    if where is not None:
+        sigs = sigs[where]
+    n = len(sigs)
 
     def banded(i: int) -> np.ndarray:
         return hasher.band_hashes(sigs[i : i + _NODE_CHUNK], bands, rows)
 
-    if compiled:
-        return _compiled_groups(sigs, hasher, bands, rows, need)
     low = _low_bits(sigs, _FILTER_BITS)
 
     def one_band(band: int) -> np.ndarray:
@@ -96,33 +102,40 @@ def group_signatures(
 
 
 def _compiled_groups(
-    sigs: np.ndarray, hasher: MinHasher | OnePermutationHasher, bands: int, rows: int, need: int
+    sigs: np.ndarray,
+    where: np.ndarray,
+    hasher: MinHasher | OnePermutationHasher,
+    bands: int,
+    rows: int,
+    need: int,
 ) -> np.ndarray:
-    """:func:`_groups` by the compiled kernels: the same candidates, each distinct pair
-    verified once, in the first band that makes it a candidate."""
-    n = len(sigs)
+    """:func:`group_signatures` by the compiled kernels: the same candidates, each
+    distinct pair verified once, in the first band that makes it a candidate. The
+    signatures are read where they are (node ``i``: row ``where[i]``), not gathered."""
+    n = len(where)
+    mult = hasher.band_multipliers(bands, rows)
+    band_hash = np.empty((bands, n), dtype=np.uint64)  # band-major: a band's in a row
+    low = np.zeros((n, -(-sigs.shape[1] // 16)), dtype=np.uint64)
+    keys = np.empty((bands, n), dtype=np.int32)
 
-    def banded(i: int) -> np.ndarray:
-        return hasher.band_hashes(sigs[i : i + _NODE_CHUNK], bands, rows)
+    def banded(i: int) -> None:
+        j = min(i + _NODE_CHUNK, n)
+        lsh_kernels.band_rows(sigs, where[i:j], mult, band_hash[:, i:j], low[i:j])
 
     def sort_band(band: int) -> np.ndarray:
-        order = np.argsort(band_hash[:, band], kind="stable")  # ties by index
-        keys[band] = cotext_kernels.bucket_keys(order, band_hash[order, band], BUCKET_ANCHORS)
+        order = np.argsort(band_hash[band])  # ties put in index order by bucket_keys
+        keys[band] = lsh_kernels.bucket_keys(order, band_hash[band][order], BUCKET_ANCHORS)
         return order
 
     def one_band(band: int) -> np.ndarray:
-        return cotext_kernels.verified_pairs(
-            band, orders[band], band_hash, data, need, BUCKET_ANCHORS
-        )
+        return lsh_kernels.verified_pairs(band, orders[band], band_hash, data, need, BUCKET_ANCHORS)
 
-    keys = np.empty((bands, n), dtype=np.int32)
     with ThreadPoolExecutor(hasher.threads) as pool:
-        parts = pool.map(banded, range(0, n, _NODE_CHUNK))
-        band_hash = np.concatenate([np.zeros((0, bands), np.uint64), *parts])
+        list(pool.map(banded, range(0, n, _NODE_CHUNK)))
         orders = list(pool.map(sort_band, range(bands)))
-        data = cotext_kernels.BandData(sigs, keys)
-        pairs = np.sort(np.concatenate([np.zeros(0, np.int64), *pool.map(one_band, range(bands))]))
-    return leader_groups(n, pairs // max(n, 1), pairs % max(n, 1))
+        data = lsh_kernels.BandData(sigs, keys, where, low)
+        pairs = np.concatenate([np.zeros(0, np.int64), *pool.map(one_band, range(bands))])
+    return lsh_kernels.pair_leaders(n, pairs)
 
 
 def _low_bits(sigs: np.ndarray, bits: int = 4) -> np.ndarray:

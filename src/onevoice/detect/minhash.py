@@ -3,7 +3,7 @@
 The pieces :func:`onevoice.detect.co_text.near_duplicate_items` is built from, each usable
 on its own:
 
-- :mod:`onevoice.detect.textnorm` (:func:`normalise_text`, :class:`ChildNormaliser`) and
+- :mod:`onevoice.detect.textnorm` (:func:`normalise_text`, :func:`normalise_texts`) and
   :mod:`onevoice.detect.shingles` (:func:`shingle_hashes`), re-exported here: the texts
   normalised, then their word and character shingles as stable 64-bit hashes.
 - :class:`MinHasher`: Broder's MinHash (1997): ``num_perm`` hash functions from the
@@ -48,16 +48,10 @@ import pyarrow as pa
 
 from onevoice.detect.lsh import components, leader_groups, lsh_params
 from onevoice.detect.shingles import fmix64, shingle_hashes, shingle_hashes_unordered
-from onevoice.detect.textnorm import (
-    ChildNormaliser,
-    normalise_text,
-    normalise_texts,
-    serve_normalise,
-)
+from onevoice.detect.textnorm import normalise_text, normalise_texts
 
 __all__ = [
     "MERSENNE_61",
-    "ChildNormaliser",
     "MinHasher",
     "OnePermutationHasher",
     "components",
@@ -66,7 +60,6 @@ __all__ = [
     "lsh_params",
     "normalise_text",
     "normalise_texts",
-    "serve_normalise",
     "shingle_hashes",
     "shingle_hashes_unordered",
 ]
@@ -123,6 +116,13 @@ class _Keys:
         mixed = fmix64(sig.astype(np.uint64) ^ self._salt[None, :])
         return fmix64(mixed.sum(axis=1, dtype=np.uint64))
 
+    def band_multipliers(self, bands: int, rows: int) -> U64:
+        """``(bands, rows)``: the odd multipliers of :meth:`band_hashes`."""
+        if bands * rows > self.num_perm:
+            raise ValueError("bands × rows exceeds num_perm")
+        mult: U64 = (self._salt[: bands * rows] | np.uint64(1)).reshape(bands, rows)
+        return mult
+
     def band_hashes(self, sig: U32, bands: int, rows: int) -> U64:
         """``(n, bands)``: one 64-bit hash per band of ``rows`` consecutive slots.
 
@@ -132,9 +132,7 @@ class _Keys:
         about once in 2⁶³ (the slots are below 2³², so no difference is a multiple of
         2³²); a collision only adds a candidate pair, which verification then drops.
         """
-        if bands * rows > self.num_perm:
-            raise ValueError("bands × rows exceeds num_perm")
-        mult = (self._salt[: bands * rows] | np.uint64(1)).reshape(bands, rows)
+        mult = self.band_multipliers(bands, rows)
         slots = sig[:, : bands * rows].reshape(len(sig), bands, rows)
         acc = slots[:, :, 0] * mult[:, 0]  # uint64: a sum over the short axis is slow
         for j in range(1, rows):
@@ -336,13 +334,33 @@ class OnePermutationHasher(_Keys):
         self, texts: list[str], *, char_shingle: int = 5, word_shingle: int = 3
     ) -> tuple[U64, U32]:
         """``(keys, signatures)`` of normalised ``texts`` in one compiled pass
-        (:func:`onevoice.detect.cotext_kernels.signatures`): bit for bit
+        (:func:`onevoice.detect.cotext_kernels.code_point_signatures`): bit for bit
         ``keys(sig)`` and ``sig = signatures(*shingle_hashes_unordered(texts), len(texts))``,
         without the arrays of shingles."""
+        lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
+        return self.code_point_signatures(
+            cps, lens, char_shingle=char_shingle, word_shingle=word_shingle
+        )
+
+    def code_point_signatures(
+        self,
+        cps: U32,
+        lens: I64,
+        *,
+        char_shingle: int = 5,
+        word_shingle: int = 3,
+        out: U32 | None = None,
+    ) -> tuple[U64, U32]:
+        """:meth:`compiled_signatures` of the normalised texts whose code points are
+        ``cps``, one after another, ``lens[i]`` for text ``i`` (as
+        :func:`~onevoice.detect.textnorm.normalised_code_points` gives them), written
+        into ``out`` (``(len(lens), num_perm)``, C-ordered) if given."""
         from onevoice.detect import cotext_kernels
 
-        return cotext_kernels.signatures(
-            texts,
+        return cotext_kernels.code_point_signatures(
+            cps,
+            lens,
             char_shingle=char_shingle,
             word_shingle=word_shingle,
             num_perm=self.num_perm,
@@ -350,6 +368,7 @@ class OnePermutationHasher(_Keys):
             probes=self._probes,
             probe_salt=self._probe,
             key_salt=self._salt,
+            out=out,
         )
 
     def probe(self, bins: npt.NDArray[np.intp], attempt: int) -> npt.NDArray[np.intp]:
