@@ -100,8 +100,11 @@ def test_pair_leaders_are_the_leader_groups(seed: int) -> None:
     pairs = np.unique(np.minimum(u, v) * n + np.maximum(u, v))
     pairs = pairs[pairs // n != pairs % n]
     expected = leader_groups(n, pairs // n, pairs % n, compiled=False)
-    assert lsh_kernels.pair_leaders(n, rng.permutation(pairs)).tolist() == expected.tolist()
-    assert lsh_kernels.pair_leaders(n, pairs[:0]).tolist() == list(range(n))
+    shuffled = rng.permutation(pairs)
+    parts = [shuffled[:1000], shuffled[1000:1000], shuffled[1000:]]
+    assert lsh_kernels.pair_leaders(n, parts).tolist() == expected.tolist()
+    assert lsh_kernels.pair_leaders(n, [pairs[:0]]).tolist() == list(range(n))
+    assert lsh_kernels.pair_leaders(n, []).tolist() == list(range(n))
 
 
 def test_bucket_keys_put_the_ties_in_index_order() -> None:

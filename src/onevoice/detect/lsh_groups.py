@@ -134,7 +134,7 @@ def _compiled_groups(
         list(pool.map(banded, range(0, n, _NODE_CHUNK)))
         orders = list(pool.map(sort_band, range(bands)))
         data = lsh_kernels.BandData(sigs, keys, where, low)
-        pairs = np.concatenate([np.zeros(0, np.int64), *pool.map(one_band, range(bands))])
+        pairs = list(pool.map(one_band, range(bands)))
     return lsh_kernels.pair_leaders(n, pairs)
 
 
