@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import onevoice.detect.lsh_groups as lsh_groups
-from onevoice.detect import lsh_kernels
+from onevoice.detect import leader_kernels, lsh_kernels
 from onevoice.detect.lsh import leader_groups
 from onevoice.detect.minhash import OnePermutationHasher, shingle_hashes_unordered
 from onevoice.store import Store
@@ -102,9 +102,9 @@ def test_pair_leaders_are_the_leader_groups(seed: int) -> None:
     expected = leader_groups(n, pairs // n, pairs % n, compiled=False)
     shuffled = rng.permutation(pairs)
     parts = [shuffled[:1000], shuffled[1000:1000], shuffled[1000:]]
-    assert lsh_kernels.pair_leaders(n, parts).tolist() == expected.tolist()
-    assert lsh_kernels.pair_leaders(n, [pairs[:0]]).tolist() == list(range(n))
-    assert lsh_kernels.pair_leaders(n, []).tolist() == list(range(n))
+    assert leader_kernels.pair_leaders(n, parts).tolist() == expected.tolist()
+    assert leader_kernels.pair_leaders(n, [pairs[:0]]).tolist() == list(range(n))
+    assert leader_kernels.pair_leaders(n, []).tolist() == list(range(n))
 
 
 def test_bucket_keys_put_the_ties_in_index_order() -> None:

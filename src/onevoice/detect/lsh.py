@@ -88,7 +88,7 @@ def leader_groups(n: int, left: I64, right: I64, *, compiled: bool = True) -> I6
         n: number of nodes.
         left, right: the edges, as node indexes (either order).
         compiled: visit in the compiled loop of
-            :func:`onevoice.detect.lsh_kernels.leader_visit` (the default) or in
+            :func:`onevoice.detect.leader_kernels.leader_visit` (the default) or in
             plain Python; the groups are the same.
 
     Returns:
@@ -102,7 +102,7 @@ def leader_groups(n: int, left: I64, right: I64, *, compiled: bool = True) -> I6
     rank[order] = np.arange(n)
     a, b = rank[left], rank[right]
     if compiled:
-        from onevoice.detect.lsh_kernels import leader_visit
+        from onevoice.detect.leader_kernels import leader_visit
 
         return order[leader_visit(n, a, b)[rank]]
     # Edges by (later rank, earlier rank): one sort of a combined key (n² < 2⁶³ for any n

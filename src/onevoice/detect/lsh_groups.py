@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from onevoice.detect import lsh_kernels
+from onevoice.detect import leader_kernels, lsh_kernels
 from onevoice.detect.lsh import leader_groups
 from onevoice.detect.minhash import MinHasher, OnePermutationHasher
 
@@ -135,7 +135,7 @@ def _compiled_groups(
         orders = list(pool.map(sort_band, range(bands)))
         data = lsh_kernels.BandData(sigs, keys, where, low)
         pairs = list(pool.map(one_band, range(bands)))
-    return lsh_kernels.pair_leaders(n, pairs)
+    return leader_kernels.pair_leaders(n, pairs)
 
 
 def _low_bits(sigs: np.ndarray, bits: int = 4) -> np.ndarray:
